@@ -50,7 +50,7 @@ struct Expr {
   ExprKind kind;
   SourceRange range;
   explicit Expr(ExprKind k, SourceRange r) : kind(k), range(r) {}
-  virtual ~Expr() = default;
+  virtual ~Expr();
 };
 
 #define WEFT_EXPR_CLASSOF(K) \
@@ -305,7 +305,7 @@ struct Stmt {
   StmtKind kind;
   SourceRange range;
   explicit Stmt(StmtKind k, SourceRange r) : kind(k), range(r) {}
-  virtual ~Stmt() = default;
+  virtual ~Stmt();
 };
 
 #define WEFT_STMT_CLASSOF(K) \

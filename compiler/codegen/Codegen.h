@@ -1,0 +1,207 @@
+// Codegen.h: translation of a resolved AST into LLVM IR. Every value is a
+// WValue ({i64 tag, i64 payload}); runtime calls that can fail return WT_ERR
+// and the code branches to the innermost handler (docs/design.md,
+// "Exceptions: error returns"). The translation is split by node family:
+// CodegenModule.cpp (modules, functions, classes), CodegenStmt.cpp
+// (statements and control flow), CodegenExpr.cpp (expressions),
+// CodegenCall.cpp (calls), CodegenName.cpp (names, constants, checks).
+// Sema has decided everything; codegen only translates.
+#ifndef WEFT_CODEGEN_CODEGEN_H
+#define WEFT_CODEGEN_CODEGEN_H
+
+#include "ast/AST.h"
+#include "base/Source.h"
+#include "codegen/RuntimeABI.h"
+#include "sema/Scope.h"
+
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/MDBuilder.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace weft {
+
+struct CodegenOptions {
+  bool emitMain = true; ///< emit `int main()` calling wrt_main (AOT builds)
+};
+
+/// Builds the LLVM module for [m] (its init function is "weft.module.init").
+std::unique_ptr<llvm::Module> generateModule(Module &m, const SourceManager &sm,
+                                             llvm::LLVMContext &ctx, const CodegenOptions &opts);
+
+/// Something a jump out of a statement must run on its way: a finally body,
+/// a with statement's __exit__, or the restoring of the handled exception.
+struct Cleanup {
+  enum Kind { Finally, With, RestoreHandled } kind;
+  TryStmt *tryStmt = nullptr;        ///< Finally
+  llvm::Value *manager = nullptr;    ///< With: alloca holding the context manager
+  bool isAsync = false;              ///< With: async with
+  llvm::Value *prevHandled = nullptr;///< RestoreHandled: alloca of the previous handled exception
+  size_t excDepth = 0;               ///< size of the exception-target stack when pushed
+};
+
+struct LoopTarget {
+  llvm::BasicBlock *breakBlock, *continueBlock;
+  size_t cleanupDepth;
+  llvm::Value *iterator; ///< alloca of a for loop's iterator (closed on break), or null
+};
+
+/// State of the function being emitted.
+struct FunctionState {
+  llvm::Function *fn = nullptr;
+  Scope *scope = nullptr;
+  llvm::Value *self = nullptr;       ///< WFunc* of the running function
+  llvm::Value *args = nullptr;       ///< WValue* of bound arguments
+  std::vector<llvm::Value *> locals; ///< allocas of WValue
+  std::vector<llvm::Value *> cells;  ///< allocas of WCell*
+  std::vector<llvm::Value *> frees;  ///< allocas of WCell* (loaded from self)
+  std::vector<Cleanup> cleanups;
+  std::vector<llvm::BasicBlock *> excTargets;
+  std::vector<LoopTarget> loops;
+  std::vector<llvm::Value *> classStack; ///< allocas of classes being built
+  llvm::BasicBlock *errorExit = nullptr;
+  llvm::BasicBlock *returnBlock = nullptr;
+  llvm::Value *retval = nullptr;
+  llvm::BasicBlock *entry = nullptr;
+  // Generators and coroutines (the state machine).
+  bool resumable = false;
+  llvm::Value *frame = nullptr;      ///< WCoro* while resuming
+  llvm::Value *resumeValue = nullptr;///< alloca: the value sent in
+  llvm::Value *resumeMode = nullptr; ///< alloca: send or throw
+  llvm::SwitchInst *stateSwitch = nullptr;
+  llvm::StructType *frameType = nullptr;
+  int nextState = 1;
+  std::vector<llvm::AllocaInst *> frameSlots; ///< slots in creation order
+  std::vector<unsigned> paramFields;          ///< frame field of each parameter
+};
+
+class Codegen {
+public:
+  Codegen(Module &m, const SourceManager &sm, llvm::LLVMContext &ctx, const CodegenOptions &opts);
+  std::unique_ptr<llvm::Module> run();
+
+  // ---- values (CodegenName.cpp)
+  llvm::Value *constValue(uint64_t tag, uint64_t payload);
+  llvm::Value *noneValue() { return constValue(1, 0); }
+  llvm::Value *unboundValue() { return constValue(0, 0); }
+  llvm::Value *boolValue(llvm::Value *i1);
+  llvm::Value *makeValue(llvm::Value *tag, llvm::Value *payload);
+  llvm::Value *tagOf(llvm::Value *v);
+  llvm::Value *payloadOf(llvm::Value *v);
+  llvm::Value *strConst(const std::string &s);
+  llvm::Value *bytesConst(const std::string &s);
+  llvm::Value *internedName(const std::string &s);
+  llvm::Value *cString(const std::string &s);
+  /// Branches to the current exception target when [v] is WT_ERR.
+  llvm::Value *check(llvm::Value *v);
+  /// Same for an i64 status where -1 means an exception is pending.
+  llvm::Value *checkStatus(llvm::Value *status);
+  llvm::BasicBlock *excTarget();
+  llvm::Value *truthy(llvm::Value *v); ///< i1, checked
+  llvm::Value *entryAlloca(llvm::Type *t, const llvm::Twine &name = "");
+  llvm::Value *valueSlot(const llvm::Twine &name = "");
+  llvm::Value *argArray(size_t n);
+  llvm::BasicBlock *newBlock(const llvm::Twine &name);
+  void setBlock(llvm::BasicBlock *bb);
+  bool blockOpen() const;
+  llvm::Value *callRT(const std::string &name, llvm::ArrayRef<llvm::Value *> args, const llvm::Twine &label = "");
+
+  llvm::Value *loadName(NameExpr *n);
+  void storeName(NameExpr *n, llvm::Value *v);
+  void deleteName(NameExpr *n);
+  llvm::Value *globalSlotPtr(int slot);
+  llvm::Value *cellPtr(NameExpr *n);
+
+  // ---- expressions (CodegenExpr.cpp)
+  llvm::Value *emitExpr(Expr *e);
+  llvm::Value *emitBinary(BinaryOp op, llvm::Value *l, llvm::Value *r, bool inplace);
+  llvm::Value *emitCompareOp(CompareOp op, llvm::Value *l, llvm::Value *r);
+  llvm::Value *emitFString(FStringExpr *f);
+  llvm::Value *emitComprehension(ComprehensionExpr *c);
+  llvm::Value *emitSequence(SequenceExpr *s);
+  llvm::Value *emitDict(DictExpr *d);
+  llvm::Value *emitSlice(SliceExpr *s);
+  llvm::Value *emitAwait(llvm::Value *awaitable);
+  llvm::Value *emitYield(llvm::Value *v);
+
+  // ---- calls (CodegenCall.cpp)
+  llvm::Value *emitCall(CallExpr *c);
+  llvm::Value *packArgs(const std::vector<Expr *> &args, size_t &count);
+
+  // ---- statements (CodegenStmt.cpp)
+  void emitBody(const StmtList &body);
+  void emitStmt(Stmt *s);
+  void emitAssign(Expr *target, llvm::Value *v);
+  void emitTry(TryStmt *t);
+  void emitWith(WithStmt *w, size_t item);
+  void emitFor(ForStmt *f);
+  void emitWhile(WhileStmt *w);
+  void emitReturn(llvm::Value *v);
+  /// Runs the cleanups above [depth] (innermost first) and branches to [target].
+  void jumpThroughCleanups(size_t depth, llvm::BasicBlock *target);
+  void runCleanupNormally(const Cleanup &c);
+
+  // ---- functions and classes (CodegenModule.cpp)
+  llvm::Value *emitFunctionObject(Scope *scope, const std::string &name, std::vector<Param> &params,
+                                  const StmtList *body, Expr *lambdaBody, int flags, SourceRange range);
+  void emitClass(ClassDefStmt *c);
+  llvm::Function *emitFunctionBody(Scope *scope, const std::string &symbol, std::vector<Param> &params,
+                                   const StmtList *body, Expr *lambdaBody, bool resumable);
+  llvm::Value *funcInfo(Scope *scope, const std::string &name, std::vector<Param> &params, int flags,
+                        SourceRange range);
+
+  // ---- generators and coroutines (CodegenResume.cpp)
+  /// Turns the resume function's slots into fields of its frame type.
+  void finishFrame(const std::string &symbol);
+  /// Emits the function that allocates the frame and stores the arguments.
+  llvm::Function *emitFrameCreator(const std::string &symbol, size_t nparams);
+
+  // ---- state
+  Module &ast;
+  const SourceManager &sm;
+  llvm::LLVMContext &ctx;
+  CodegenOptions opts;
+  std::unique_ptr<llvm::Module> mod;
+  std::unique_ptr<RuntimeABI> abi;
+  llvm::IRBuilder<> b;
+  FunctionState *fs = nullptr;
+  llvm::GlobalVariable *globalsBlock = nullptr; ///< ptr to the module's WValue[] roots
+  std::map<std::string, llvm::GlobalVariable *> strCache, nameCache, builtinCache;
+  /// Module-level functions defined once by a plain def: calls with
+  /// matching positional arguments go straight to their code.
+  std::map<std::string, FunctionDefStmt *> directFunctions;
+  llvm::StructType *funcInfoTy = nullptr;
+  llvm::StructType *funcTy = nullptr;
+  llvm::StructType *coroTy = nullptr;
+  int symbolCounter = 0;
+};
+
+/// True when evaluating [e] may suspend (await, yield) in this function.
+bool containsSuspend(Expr *e);
+
+/// Keeps [v] alive across a later suspension: in a resumable function the
+/// value goes through a slot (a frame field); elsewhere it stays in SSA.
+struct Spill {
+  Codegen &cg;
+  llvm::Value *slot = nullptr;
+  llvm::Value *value = nullptr;
+  Spill(Codegen &cg, llvm::Value *v, bool needed) : cg(cg) {
+    if (needed && cg.fs->resumable) {
+      slot = cg.valueSlot("spill");
+      cg.b.CreateStore(v, slot);
+    } else {
+      value = v;
+    }
+  }
+  llvm::Value *get() { return slot ? cg.b.CreateLoad(cg.abi->valueType(), slot) : value; }
+};
+
+} // namespace weft
+
+#endif

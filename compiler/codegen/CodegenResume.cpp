@@ -1,0 +1,211 @@
+// CodegenResume.cpp: generators and coroutines as explicit state machines.
+// The body is emitted once into `weft.<name>.resume(frame, sent, mode)`,
+// whose entry switches on frame->state. Each `yield` and each suspending
+// `await` stores a new state index and returns WT_SUSPEND; its resume block
+// is a case of the switch. Every slot of the function lives in the frame
+// type `weft.<name>.frame` ({header, slots...}), so no SSA value crosses a
+// suspension (operands computed before an await are spilled to slots).
+// TODO(issue 3): keep only the slots live across a suspension, from a
+// liveness pass on MIR, with non-overlapping slots sharing storage.
+#include "codegen/Codegen.h"
+
+#include "weft/rt/wrt_value.h"
+
+namespace weft {
+
+using llvm::Value;
+
+bool containsSuspend(Expr *e);
+
+void Codegen::finishFrame(const std::string &symbol) {
+  std::vector<llvm::Type *> fields{coroTy};
+  for (llvm::AllocaInst *a : fs->frameSlots)
+    fields.push_back(a->getAllocatedType());
+  fs->frameType = llvm::StructType::create(ctx, fields, symbol + ".frame");
+  std::map<llvm::AllocaInst *, unsigned> fieldOf;
+  for (size_t i = 0; i < fs->frameSlots.size(); ++i)
+    fieldOf[fs->frameSlots[i]] = static_cast<unsigned>(i + 1);
+  for (Value *local : fs->locals)
+    fs->paramFields.push_back(fieldOf[llvm::cast<llvm::AllocaInst>(local)]);
+  // Replace each alloca by the address of its field, computed in the entry
+  // block so it dominates every use.
+  llvm::IRBuilder<> eb(fs->entry, fs->entry->getFirstInsertionPt());
+  for (llvm::AllocaInst *a : fs->frameSlots) {
+    eb.SetInsertPoint(a);
+    Value *gep = eb.CreateStructGEP(fs->frameType, fs->frame, fieldOf[a], a->getName());
+    a->replaceAllUsesWith(gep);
+    a->eraseFromParent();
+  }
+}
+
+llvm::Function *Codegen::emitFrameCreator(const std::string &symbol, size_t nparams) {
+  llvm::Function *resume = fs->fn;
+  llvm::Type *p = abi->ptr();
+  auto *fn = llvm::Function::Create(llvm::FunctionType::get(abi->valueType(), {p, p}, false),
+                                    llvm::GlobalValue::InternalLinkage, symbol, *mod);
+  b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", fn));
+  Value *size = b.CreatePtrToInt(llvm::ConstantExpr::getSizeOf(fs->frameType), b.getInt64Ty());
+  Value *coro = abi->call(b, "wrt_coro_new", {fn->getArg(0), size, resume}, "coro");
+  llvm::BasicBlock *fail = llvm::BasicBlock::Create(ctx, "fail", fn);
+  llvm::BasicBlock *ok = llvm::BasicBlock::Create(ctx, "ok", fn);
+  b.CreateCondBr(b.CreateICmpEQ(b.CreateExtractValue(coro, 0), b.getInt64(WT_ERR)), fail, ok);
+  b.SetInsertPoint(fail);
+  b.CreateRet(coro);
+  b.SetInsertPoint(ok);
+  Value *frame = b.CreateIntToPtr(b.CreateExtractValue(coro, 1), p, "frame");
+  for (size_t i = 0; i < nparams; ++i) {
+    Value *arg = b.CreateLoad(abi->valueType(), b.CreateConstInBoundsGEP1_64(abi->valueType(), fn->getArg(1), i));
+    b.CreateStore(arg, b.CreateStructGEP(fs->frameType, frame, fs->paramFields[i]));
+  }
+  b.CreateRet(coro);
+  return fn;
+}
+
+/// Ends the current block with a suspension at a new state and returns the
+/// block where execution continues when the frame is resumed.
+static llvm::BasicBlock *suspend(Codegen &cg) {
+  auto &b = cg.b;
+  FunctionState *f = cg.fs;
+  int64_t k = f->nextState++;
+  b.CreateStore(b.getInt64(k), b.CreateStructGEP(cg.coroTy, f->frame, 2));
+  b.CreateRet(cg.constValue(WT_SUSPEND, 0));
+  llvm::BasicBlock *resumeBB = cg.newBlock("resume." + std::to_string(k));
+  f->stateSwitch->addCase(b.getInt64(k), resumeBB);
+  return resumeBB;
+}
+
+Value *Codegen::emitYield(Value *v) {
+  if (!fs->resumable)
+    return noneValue(); // sema reports yield outside a function
+  b.CreateStore(v, b.CreateStructGEP(coroTy, fs->frame, 3));
+  setBlock(suspend(*this));
+  // Resumed: either a value was sent, or an exception is thrown in here.
+  Value *sent = makeValue(fs->fn->getArg(1), fs->fn->getArg(2));
+  llvm::BasicBlock *thrown = newBlock("yield.throw");
+  llvm::BasicBlock *sentBB = newBlock("yield.sent");
+  b.CreateCondBr(b.CreateICmpEQ(fs->fn->getArg(3), b.getInt64(WRESUME_THROW)), thrown, sentBB);
+  setBlock(thrown);
+  callRT("wrt_err_restore", {sent});
+  b.CreateBr(excTarget());
+  setBlock(sentBB);
+  return sent;
+}
+
+Value *Codegen::emitAwait(Value *x) {
+  if (!fs->resumable)
+    return check(callRT("wrt_await_prepare", {x})); // sema reports await outside async
+  Value *aw = check(callRT("wrt_await_prepare", {x}, "awaitable"));
+  Value *awaitingPtr = b.CreateStructGEP(coroTy, fs->frame, 4, "awaiting");
+  b.CreateStore(aw, awaitingPtr);
+  llvm::BasicBlock *first = b.GetInsertBlock();
+  llvm::BasicBlock *step = newBlock("await.step");
+  b.CreateBr(step);
+  setBlock(step);
+  llvm::PHINode *sentTag = b.CreatePHI(b.getInt64Ty(), 2, "sent.tag");
+  llvm::PHINode *sentPayload = b.CreatePHI(b.getInt64Ty(), 2, "sent.payload");
+  llvm::PHINode *mode = b.CreatePHI(b.getInt64Ty(), 2, "mode");
+  sentTag->addIncoming(b.getInt64(WT_NONE), first);
+  sentPayload->addIncoming(b.getInt64(0), first);
+  mode->addIncoming(b.getInt64(WRESUME_SEND), first);
+  // The direct await: for a coroutine this calls its resume function now;
+  // only a real suspension returns to the task (and the loop).
+  Value *awaiting = b.CreateLoad(abi->valueType(), b.CreateStructGEP(coroTy, fs->frame, 4));
+  Value *r = callRT("wrt_await_step", {fs->frame, awaiting, makeValue(sentTag, sentPayload), mode}, "awaited");
+  Value *tag = tagOf(r);
+  llvm::BasicBlock *suspendBB = newBlock("await.suspend");
+  llvm::BasicBlock *notSuspended = newBlock("await.ready");
+  b.CreateCondBr(b.CreateICmpEQ(tag, b.getInt64(WT_SUSPEND)), suspendBB, notSuspended);
+  setBlock(suspendBB);
+  llvm::BasicBlock *resumeBB = suspend(*this);
+  setBlock(resumeBB);
+  sentTag->addIncoming(fs->fn->getArg(1), resumeBB);
+  sentPayload->addIncoming(fs->fn->getArg(2), resumeBB);
+  mode->addIncoming(fs->fn->getArg(3), resumeBB);
+  b.CreateBr(step);
+  setBlock(notSuspended);
+  b.CreateStore(unboundValue(), b.CreateStructGEP(coroTy, fs->frame, 4));
+  return check(r);
+}
+
+bool containsSuspend(Expr *e) {
+  if (!e)
+    return false;
+  switch (e->kind) {
+  case ExprKind::Await: case ExprKind::Yield: case ExprKind::YieldFrom:
+    return true;
+  case ExprKind::Lambda:
+    return false; // its body is another function
+  case ExprKind::BinOp: {
+    auto *x = static_cast<BinOpExpr *>(e);
+    return containsSuspend(x->lhs) || containsSuspend(x->rhs);
+  }
+  case ExprKind::UnaryOp:
+    return containsSuspend(static_cast<UnaryOpExpr *>(e)->operand);
+  case ExprKind::BoolOp:
+    for (Expr *v : static_cast<BoolOpExpr *>(e)->values)
+      if (containsSuspend(v)) return true;
+    return false;
+  case ExprKind::Compare: {
+    auto *c = static_cast<CompareExpr *>(e);
+    if (containsSuspend(c->left)) return true;
+    for (Expr *v : c->comparators)
+      if (containsSuspend(v)) return true;
+    return false;
+  }
+  case ExprKind::Call: {
+    auto *c = static_cast<CallExpr *>(e);
+    if (containsSuspend(c->func)) return true;
+    for (Expr *a : c->args)
+      if (containsSuspend(a)) return true;
+    for (Keyword &k : c->keywords)
+      if (containsSuspend(k.value)) return true;
+    return false;
+  }
+  case ExprKind::Attribute:
+    return containsSuspend(static_cast<AttributeExpr *>(e)->value);
+  case ExprKind::Subscript: {
+    auto *s = static_cast<SubscriptExpr *>(e);
+    return containsSuspend(s->value) || containsSuspend(s->index);
+  }
+  case ExprKind::Slice: {
+    auto *s = static_cast<SliceExpr *>(e);
+    return containsSuspend(s->lower) || containsSuspend(s->upper) || containsSuspend(s->step);
+  }
+  case ExprKind::Tuple: case ExprKind::List: case ExprKind::Set:
+    for (Expr *x : static_cast<SequenceExpr *>(e)->elts)
+      if (containsSuspend(x)) return true;
+    return false;
+  case ExprKind::Dict: {
+    auto *d = static_cast<DictExpr *>(e);
+    for (size_t i = 0; i < d->values.size(); ++i)
+      if (containsSuspend(d->keys[i]) || containsSuspend(d->values[i])) return true;
+    return false;
+  }
+  case ExprKind::ListComp: case ExprKind::SetComp: case ExprKind::DictComp: case ExprKind::GeneratorExp: {
+    auto *c = static_cast<ComprehensionExpr *>(e);
+    if (containsSuspend(c->elt) || containsSuspend(c->value)) return true;
+    for (Comprehension &g : c->generators) {
+      if (containsSuspend(g.iter)) return true;
+      for (Expr *x : g.ifs)
+        if (containsSuspend(x)) return true;
+    }
+    return false;
+  }
+  case ExprKind::IfExp: {
+    auto *i = static_cast<IfExpExpr *>(e);
+    return containsSuspend(i->test) || containsSuspend(i->body) || containsSuspend(i->orelse);
+  }
+  case ExprKind::FString:
+    for (FStringPart &p : static_cast<FStringExpr *>(e)->parts)
+      if (containsSuspend(p.expr) || containsSuspend(p.formatSpec)) return true;
+    return false;
+  case ExprKind::Starred:
+    return containsSuspend(static_cast<StarredExpr *>(e)->value);
+  case ExprKind::NamedExpr:
+    return containsSuspend(static_cast<NamedExpr *>(e)->value);
+  default:
+    return false;
+  }
+}
+
+} // namespace weft

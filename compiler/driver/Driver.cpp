@@ -1,0 +1,195 @@
+// Driver.cpp: phase order for `weft build|check|run`. Each phase reports
+// through the one DiagnosticEngine; the driver stops before the next phase
+// when there were errors (exit status 1) and never lets a phase exit the
+// process. Linking is done by the system C++ compiler driver, with the
+// runtime archive found next to this executable (../lib).
+#include "driver/Driver.h"
+
+#include "ast/ASTDumper.h"
+#include "codegen/Codegen.h"
+#include "codegen/ObjectEmitter.h"
+#include "diag/Diagnostics.h"
+#include "parse/Parser.h"
+#include "sema/NameResolver.h"
+
+#include "llvm/IR/Verifier.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <csignal>
+#include <iostream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace weft {
+
+namespace {
+
+/// Directory of the running weft executable.
+std::string toolDir(const char *argv0) {
+  std::string exe = llvm::sys::fs::getMainExecutable(argv0, reinterpret_cast<void *>(&toolDir));
+  return std::string(llvm::sys::path::parent_path(exe));
+}
+
+std::string findRuntimeLibrary(const char *argv0) {
+  llvm::SmallString<256> p(toolDir(argv0));
+  llvm::sys::path::append(p, "..", "lib", "libweft_runtime.a");
+  return std::string(p);
+}
+
+int link(const std::string &object, const std::string &output, const char *argv0, std::string &error) {
+  auto cxx = llvm::sys::findProgramByName("c++");
+  if (!cxx) {
+    error = "cannot find the system linker driver 'c++'";
+    return 1;
+  }
+  std::string runtime = findRuntimeLibrary(argv0);
+  if (!llvm::sys::fs::exists(runtime)) {
+    error = "cannot find the Weft runtime at '" + runtime + "'";
+    return 1;
+  }
+  std::vector<llvm::StringRef> args = {*cxx, object, "-o", output, runtime, "-lgc", "-lpthread", "-lm"};
+  std::string msg;
+  int rc = llvm::sys::ExecuteAndWait(*cxx, args, std::nullopt, {}, 0, 0, &msg);
+  if (rc != 0)
+    error = "link failed" + (msg.empty() ? std::string() : ": " + msg);
+  return rc;
+}
+
+/// Writes [text] to [path] or stdout when [path] is empty.
+bool writeText(const std::string &path, const std::string &text) {
+  if (path.empty() || path == "-") {
+    std::cout << text;
+    return true;
+  }
+  std::error_code ec;
+  llvm::raw_fd_ostream out(path, ec);
+  if (ec)
+    return false;
+  out << text;
+  return true;
+}
+
+} // namespace
+
+int runDriver(const DriverOptions &opts, const char *argv0) {
+  SourceManager sm;
+  DiagnosticEngine diags(sm, std::cerr);
+  diags.setWarningsAsErrors(opts.warningsAsErrors);
+  for (const std::string &f : opts.disabledWarnings)
+    diags.disableFlag(f);
+
+  FileID file;
+  std::string error;
+  if (!sm.load(opts.input, file, error)) {
+    std::cerr << "weft: error: " << error << "\n";
+    return 1;
+  }
+
+  ASTContext astCtx;
+  Module *m = parseModule(sm, file, astCtx, diags, "__main__");
+  if (!m || diags.hasErrors())
+    return 1;
+  if (opts.emit == Emit::AST) {
+    std::ostringstream ss;
+    dumpAST(*m, ss);
+    return writeText(opts.output, ss.str()) ? 0 : 1;
+  }
+
+  ScopeArena scopes;
+  if (!resolveNames(*m, astCtx, scopes, diags))
+    return 1;
+  if (opts.command == Command::Check)
+    return diags.hasErrors() ? 1 : 0;
+
+  llvm::LLVMContext llctx;
+  CodegenOptions cgOpts;
+  std::unique_ptr<llvm::Module> ir = generateModule(*m, sm, llctx, cgOpts);
+  if (!prepareForHost(*ir, error)) {
+    std::cerr << "weft: error: " << error << "\n";
+    return 1;
+  }
+  std::string verifyErrors;
+  llvm::raw_string_ostream verifyOut(verifyErrors);
+  if (llvm::verifyModule(*ir, &verifyOut)) {
+    // Codegen translates what sema accepted; invalid IR is a compiler bug.
+    std::cerr << sm.path(file) << ": error: internal compiler error: invalid IR generated [internal]\n"
+              << verifyOut.str().substr(0, 2000) << "\n";
+    return 1;
+  }
+  if (opts.emit == Emit::LLVM) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    ir->print(os, nullptr);
+    return writeText(opts.output, os.str()) ? 0 : 1;
+  }
+  if (opts.emit == Emit::MIR) {
+    std::cerr << "weft: error: --emit-mir is not available yet (the MIR arrives with the async lowering)\n";
+    return 1;
+  }
+  optimizeModule(*ir, opts.optLevel);
+  if (opts.emit == Emit::LLVMOptimized) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    ir->print(os, nullptr);
+    return writeText(opts.output, os.str()) ? 0 : 1;
+  }
+
+  // Object file and link.
+  llvm::SmallString<128> objPath;
+  int fd;
+  if (llvm::sys::fs::createTemporaryFile("weft", "o", fd, objPath)) {
+    std::cerr << "weft: error: cannot create a temporary file\n";
+    return 1;
+  }
+  ::close(fd);
+  std::string output = opts.output;
+  llvm::SmallString<128> exePath;
+  if (opts.command == Command::Run || output.empty()) {
+    if (opts.command == Command::Run) {
+      llvm::sys::fs::createTemporaryFile("weft-run", "", fd, exePath);
+      ::close(fd);
+      output = std::string(exePath);
+    } else {
+      output = std::string(llvm::sys::path::stem(opts.input));
+    }
+  }
+  if (!emitObjectFile(*ir, std::string(objPath), opts.optLevel, error) ||
+      link(std::string(objPath), output, argv0, error) != 0) {
+    llvm::sys::fs::remove(objPath);
+    std::cerr << "weft: error: " << error << "\n";
+    return 1;
+  }
+  llvm::sys::fs::remove(objPath);
+  if (opts.command != Command::Run)
+    return 0;
+
+  // `weft run` until the JIT lands: run the freshly built binary and pass
+  // its status through (a death by signal is re-raised on ourselves).
+  std::cout.flush();
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<char *> args;
+    args.push_back(const_cast<char *>(opts.input.c_str()));
+    for (const std::string &a : opts.programArgs)
+      args.push_back(const_cast<char *>(a.c_str()));
+    args.push_back(nullptr);
+    execv(output.c_str(), args.data());
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  llvm::sys::fs::remove(output);
+  if (WIFSIGNALED(status)) {
+    signal(WTERMSIG(status), SIG_DFL);
+    raise(WTERMSIG(status));
+    return 128 + WTERMSIG(status);
+  }
+  return WEXITSTATUS(status);
+}
+
+} // namespace weft

@@ -1,0 +1,35 @@
+// Driver.h: the `weft` command. Runs the phases in order (parse, resolve
+// names, check types and lints, generate IR, verify, optimise, emit, link),
+// stopping after the first phase that reports an error.
+#ifndef WEFT_DRIVER_DRIVER_H
+#define WEFT_DRIVER_DRIVER_H
+
+#include <string>
+#include <vector>
+
+namespace weft {
+
+enum class Command { Build, Check, Run };
+enum class Emit { Binary, AST, MIR, LLVM, LLVMOptimized };
+
+struct DriverOptions {
+  Command command = Command::Build;
+  Emit emit = Emit::Binary;
+  std::string input;
+  std::string output;
+  int optLevel = 2;
+  bool warningsAsErrors = false;
+  std::vector<std::string> disabledWarnings;
+  std::vector<std::string> programArgs; ///< for `weft run`
+};
+
+/// Parses argv. Returns false (after printing usage or an error) when the
+/// command line is invalid; [exitCode] is then the status to exit with.
+bool parseCommandLine(int argc, char **argv, DriverOptions &opts, int &exitCode);
+
+/// Runs the command; returns the process exit status.
+int runDriver(const DriverOptions &opts, const char *argv0);
+
+} // namespace weft
+
+#endif
