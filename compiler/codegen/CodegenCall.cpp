@@ -50,7 +50,7 @@ static Value *kwnamesTuple(Codegen &cg, const std::vector<Keyword> &kws) {
   for (size_t i = 0; i < names.size(); ++i)
     cg.b.CreateStore(names[i], cg.b.CreateConstInBoundsGEP2_64(arrTy, arr, 0, i));
   Value *t = cg.check(cg.callRT("wrt_tuple_new", {cg.b.getInt64(names.size()), arr}));
-  return cg.payloadOf(t);
+  return cg.b.CreateIntToPtr(cg.payloadOf(t), cg.abi->ptr());
 }
 
 /// f(*args, **kwargs) and mixtures: collect positional values into a list

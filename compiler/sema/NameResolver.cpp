@@ -37,6 +37,7 @@ public:
     mod->name = "<module>";
     m.scope = mod;
     moduleScope = mod;
+    allScopes.push_back(mod);
     collectBody(m.body, mod);
     for (auto &r : refs)
       capture(r);
