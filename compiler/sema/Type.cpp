@@ -411,7 +411,7 @@ const Type *TypeContext::widen(const Type *declared, const Type *v) {
   if (declared->kind == v->kind &&
       (declared->is(TypeKind::Function) || declared->is(TypeKind::Named) || declared->is(TypeKind::BuiltinFunc) || isAwaitableKind(declared) ||
        declared->is(TypeKind::GatherList) || declared->is(TypeKind::Tuple) || declared->is(TypeKind::ClassObj)))
-    return declared;
+    return join(declared, v);
   return nullptr;
 }
 

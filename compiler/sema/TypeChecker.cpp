@@ -25,6 +25,17 @@ bool terminates(const StmtList &body) {
     auto *i = cast<IfStmt>(last);
     return terminates(i->body) && terminates(i->orelse);
   }
+  case StmtKind::Expr: {
+    // sys.exit() and friends never return.
+    auto *call = dyn_cast<CallExpr>(cast<ExprStmt>(last)->value);
+    Expr *f = call ? call->func : nullptr;
+    if (auto *n = dyn_cast<NameExpr>(f))
+      return n->id == "exit" || n->id == "quit";
+    if (auto *a = dyn_cast<AttributeExpr>(f))
+      if (auto *base = dyn_cast<NameExpr>(a->value))
+        return (base->id == "sys" && a->attr == "exit") || (base->id == "os" && a->attr == "_exit");
+    return false;
+  }
   default:
     return false;
   }

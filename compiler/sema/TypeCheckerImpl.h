@@ -126,6 +126,8 @@ public:
                           const std::vector<const Type *> &args);
   const Type *gatherType(CallExpr *c, const std::vector<const Type *> &args);
   /// Refines or checks a container's element type after a store into it.
+  /// The type of keyword argument [name] of [c] (typed silently: typeOfCall reported on it).
+  const Type *keywordType(CallExpr *c, const std::string &name);
   void storeElement(Expr *containerExpr, const Type *container, int slot, const Type *v, Expr *valueExpr,
                     const std::string &what);
 
@@ -162,6 +164,7 @@ public:
   std::set<std::string> storedAttrs;
   bool usesSetattr = false;
   int instantiations = 0;
+  int silentKeywords = 0;
   std::vector<FuncInfo *> pendingBodies; ///< nested defs to check after their parent
 
   Env *newEnv(Env *parent) {

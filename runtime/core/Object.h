@@ -27,25 +27,45 @@ enum class Kind : uint32_t {
   Type, Str, Bytes, List, Tuple, Dict, Set, Range, Slice, Func, NativeFunc,
   BoundMethod, Cell, Instance, Exception, Module, Iterator, Coroutine,
   Generator, AsyncGenerator, Future, Task, Super, Property, StaticMethod,
-  ClassMethod, Other,
+  ClassMethod, DictView, Other,
 };
 
 struct WDict;
 
-/// A type object: builtin types and user classes alike. Attribute lookup on
-/// an instance walks `base` (single inheritance) looking in `attrs`.
-struct WTypeObj {
-  WObj hdr;               ///< hdr.type == the `type` type
-  Kind kind;
+} // namespace weft::rt
+
+/// A type object: builtin types and user classes alike. It is the `WType`
+/// that wrt_value.h leaves opaque, so `obj->type` needs no cast. Attribute
+/// lookup on an instance walks `base` (single inheritance) looking in `attrs`.
+struct WType {
+  WObj hdr;               ///< hdr.type == T.type
+  weft::rt::Kind kind;    ///< layout of the instances
   uint32_t flags;         ///< TYPE_* below
   const char *name;       ///< "int", "Shape"
   const char *qualname;
-  WTypeObj *base;         ///< null only for `object`
-  WDict *attrs;           ///< methods and class attributes (str -> value)
+  const char *module;     ///< "builtins", "__main__", "asyncio"
+  WType *base;            ///< null only for `object`
+  weft::rt::WDict *attrs; ///< methods and class attributes (str -> value)
   WObj *fields;           ///< tuple of annotated field names in order (dataclass), or null
   WObj *fieldDefaults;    ///< tuple of defaults (UNBOUND where none), or null
+  /// What calling the type does for builtin types (`int("3")`, `list(x)`):
+  /// a callable that receives the call's arguments (not the type). UNBOUND
+  /// for user classes, which allocate an instance and run `__init__`.
+  WValue ctor;
+  /// Instances of native (non-user) types with extra state: their size, so
+  /// rt-loop can subclass e.g. Future from Weft code later. 0 if unused.
+  int64_t instanceSize;
 };
-enum : uint32_t { TYPE_USER = 1, TYPE_DATACLASS = 2, TYPE_EXCEPTION = 4 };
+
+namespace weft::rt {
+
+using WTypeObj = ::WType;
+enum : uint32_t {
+  TYPE_USER = 1, TYPE_DATACLASS = 2, TYPE_EXCEPTION = 4, TYPE_FROZEN = 8,
+  TYPE_HAS_EQ = 16,       ///< the class (or a base) defines __eq__
+  TYPE_HAS_PROPERTY = 32, ///< the class (or a base) has a property (slow attribute path)
+  TYPE_ORDERED = 64,      ///< dataclass(order=True)
+};
 
 /// str: UTF-8 bytes, NUL-terminated for convenience. `length` counts code
 /// points; `ascii` lets indexing skip decoding.
@@ -99,6 +119,12 @@ struct WDict {
 /// insertion order).
 using WSet = WDict;
 
+/// d.keys(), d.values(), d.items(): live views (type T.dictKeys etc).
+struct WDictView {
+  WObj hdr;
+  WDict *dict;
+};
+
 struct WRange {
   WObj hdr;
   int64_t start, stop, step;
@@ -111,15 +137,19 @@ struct WSlice {
 
 /// A builtin function or method implemented in C++. It receives the bound
 /// argument array like compiled code does (see WFuncInfo for the layout), so
-/// the same binder serves both.
+/// the same binder serves both. Parameters listed in `optional` (bit i =
+/// slot i) may be omitted and then arrive as UNBOUND. `bound` is free for
+/// the native's own state (a closure value); the binder ignores it.
 struct WNativeFunc;
 using WNativeCode = WValue (*)(WNativeFunc *self, WValue *args);
 struct WNativeFunc {
   WObj hdr;
   WNativeCode code;
   const WFuncInfo *info;
-  WValue *defaults;
-  WValue bound;           ///< `self` for a method of a builtin type, else UNBOUND
+  WValue *defaults;       ///< info->nparams entries (UNBOUND: none), or null
+  WValue bound;           ///< native's own state, UNBOUND if unused
+  uint64_t optional;      ///< slots that may be omitted (arrive UNBOUND)
+  int64_t nposonly;       ///< leading parameters that are positional-only
 };
 
 struct WBoundMethod {
@@ -157,9 +187,19 @@ struct WSuper {
   WValue self;
 };
 
+/// property, staticmethod and classmethod objects.
+struct WProperty {
+  WObj hdr;
+  WValue fget, fset;
+};
+struct WFuncWrapper {     ///< staticmethod / classmethod
+  WObj hdr;
+  WValue func;
+};
+
 /// Generic iterator over a builtin container, and the callable-driven kinds
 /// (enumerate, zip, map, reversed, dict views...). `next` returns UNBOUND when
-/// exhausted.
+/// exhausted, ERR on error. Make one with newIterator().
 struct WIterator;
 using WIterNext = WValue (*)(WIterator *it);
 struct WIterator {
@@ -173,12 +213,13 @@ struct WIterator {
 
 // ---------------------------------------------------------------- builtin types
 
-/// The builtin type objects, created once by initTypes().
+/// The builtin type objects, created once by initRuntime().
 struct BuiltinTypes {
   WTypeObj *type, *object, *none, *boolType, *intType, *floatType, *str, *bytes,
       *list, *tuple, *dict, *set, *range, *slice, *function, *builtinFunction,
       *method, *cell, *module, *iterator, *coroutine, *generator, *asyncGenerator,
-      *superType, *property, *staticmethod, *classmethod;
+      *superType, *property, *staticmethod, *classmethod, *dictKeys, *dictValues,
+      *dictItems, *notImplementedType, *ellipsisType;
   // Exceptions, by CPython's hierarchy.
   WTypeObj *BaseException, *Exception, *SystemExit, *KeyboardInterrupt,
       *GeneratorExit, *StopIteration, *StopAsyncIteration, *ArithmeticError,
@@ -189,54 +230,243 @@ struct BuiltinTypes {
       *OSError, *FileNotFoundError, *ConnectionError, *ConnectionResetError,
       *BrokenPipeError, *ConnectionRefusedError, *TimeoutError, *ImportError,
       *ModuleNotFoundError, *BaseExceptionGroup, *ExceptionGroup,
-      *CancelledError, *InvalidStateError;
+      *CancelledError, *InvalidStateError, *EOFError, *PermissionError,
+      *FileExistsError, *IsADirectoryError, *NotADirectoryError, *InterruptedError,
+      *BlockingIOError, *ProcessLookupError, *ChildProcessError,
+      *ConnectionAbortedError, *MemoryError, *BufferError, *FloatingPointError,
+      *ReferenceError, *SystemError, *Warning, *UserWarning, *DeprecationWarning,
+      *RuntimeWarning;
 };
 extern BuiltinTypes T;
 
-/// Creates every builtin type and the builtins table. Idempotent; called by
-/// wrt_main and by unit tests.
+/// The NotImplemented and Ellipsis singletons (WT_OBJ values).
+extern WValue NotImplemented;
+extern WValue Ellipsis;
+
+/// Creates every builtin type, their methods and the builtins table, then
+/// calls initText() and the other workers' init hooks. Calls GC_INIT.
+/// Idempotent; called by wrt_main and by unit tests.
 void initRuntime();
 
 // ---------------------------------------------------------------- helpers
 
+inline bool isObj(WValue v) { return v.tag == WT_OBJ; }
+inline WTypeObj *objType(WValue v) { return v.o->type; }
 WTypeObj *typeOf(WValue v);
 bool isInstance(WValue v, WTypeObj *t);     ///< walks base chain
 bool isSubtype(WTypeObj *t, WTypeObj *base);
+/// Exact-kind test for WT_OBJ values of builtin layouts (subclasses of user
+/// classes share Instance/Exception kinds).
+inline bool isKind(WValue v, Kind k) { return v.tag == WT_OBJ && v.o->type->kind == k; }
+inline bool isStr(WValue v) { return isKind(v, Kind::Str); }
+inline WStr *asStr(WValue v) { return reinterpret_cast<WStr *>(v.o); }
+inline WList *asList(WValue v) { return reinterpret_cast<WList *>(v.o); }
+inline WTuple *asTuple(WValue v) { return reinterpret_cast<WTuple *>(v.o); }
+inline WDict *asDict(WValue v) { return reinterpret_cast<WDict *>(v.o); }
+inline WException *asExc(WValue v) { return reinterpret_cast<WException *>(v.o); }
+inline WTypeObj *asType(WValue v) { return reinterpret_cast<WTypeObj *>(v.o); }
 
-/// Allocation (zeroed, collected).
+/// Allocation (zeroed, collected). gcAllocAtomic memory is not scanned:
+/// only for payloads without pointers (string bytes).
 void *gcAlloc(size_t n);
 void *gcAllocAtomic(size_t n);
+/// A new object of [size] bytes with its header set.
+template <class O> O *newObj(WTypeObj *t, size_t size = sizeof(O)) {
+  O *o = static_cast<O *>(gcAlloc(size));
+  reinterpret_cast<WObj *>(o)->type = t;
+  return o;
+}
 
+// Constructors. newStr validates nothing (the bytes must be UTF-8).
 WValue newStr(std::string_view utf8);
-WStr *internStr(std::string_view utf8);
+WStr *internStr(std::string_view utf8);       ///< the one interned str with this text
+inline WValue internValue(std::string_view utf8) { return wrt_obj(internStr(utf8)); }
 std::string_view strView(WValue v);          ///< v must be a str
 WValue newBytes(std::string_view data);
-WValue newList(int64_t n = 0);
+WValue newList(int64_t n = 0);               ///< size n, items None-filled
+WValue newListFrom(int64_t n, const WValue *items);
 WValue newTuple(int64_t n);                  ///< items UNBOUND-filled, caller fills
+WValue newTupleFrom(int64_t n, const WValue *items);
 WValue newDict();
 WValue newSet();
+WValue newRange(int64_t start, int64_t stop, int64_t step);
+WValue newIterator(WIterNext next, WValue source, WValue extra = wrt_unbound());
+WValue newModule(const char *name);
+void moduleSet(WValue module, const char *name, WValue value);
+WValue newCell(WValue v);
 
+// list / dict / set primitives (no type checks).
 void listAppend(WList *l, WValue v);
-/// dict operations: return ERR (with an exception set) if hashing fails.
+void listReserve(WList *l, int64_t n);
+/// dict operations: return ERR (with an exception set) if hashing or a key's
+/// __eq__ fails.
 WValue dictGet(WDict *d, WValue key);        ///< UNBOUND when missing
-WValue dictSet(WDict *d, WValue key, WValue value);
-WValue dictDel(WDict *d, WValue key);        ///< UNBOUND when missing
+WValue dictSet(WDict *d, WValue key, WValue value);  ///< None or ERR
+WValue dictDel(WDict *d, WValue key);        ///< the removed value, UNBOUND when missing
+/// str-keyed lookup without hashing failures (attribute dicts).
+WValue dictGetStr(WDict *d, WStr *key);
+void dictSetStr(WDict *d, WStr *key, WValue value);
+WValue setAdd(WSet *s, WValue key);          ///< None or ERR
+int setContains(WSet *s, WValue key);        ///< 0/1/-1
+/// Iterating a dict's live entries: for (i = 0; dictNext(d, i, e);) ...
+bool dictNext(WDict *d, int64_t &pos, WDictEntry *&entry);
+
+// ---------------------------------------------------------------- exceptions
 
 /// Raising: set the pending exception and return ERR.
 WValue raise(WTypeObj *type, std::string_view message);
-WValue raiseValue(WValue exc);
-WValue raiseFormat(WTypeObj *type, const char *fmt, ...);
+WValue raiseValue(WValue exc);               ///< same rules as `raise x`
+WValue raiseFormat(WTypeObj *type, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+WValue raiseKeyError(WValue key);            ///< KeyError(key)
+WValue raiseTypeError(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/// A new exception instance of [type] with [args] (a tuple, or null for ()).
+WValue newException(WTypeObj *type, WObj *args);
+WValue newExceptionMsg(WTypeObj *type, std::string_view message);
+/// The pending exception (UNBOUND when none); errFetch also clears it.
+bool errOccurred();
+WValue errPending();
+WValue errFetch();
+void errClear();
+/// True (and the error cleared) if the pending exception is an instance of [t].
+bool errMatchesClear(WTypeObj *t);
+/// The exception being handled on this thread (bare raise, __context__).
+/// rt-loop saves and restores it around each resume of a task's coroutine
+/// (WCoro::handled) so it stays with its task.
+WValue getHandled();
+void setHandled(WValue exc);
+/// CPython's `str(e)`.
+WValue excStr(WValue exc);
+/// Writes CPython's report of an uncaught exception (with chained
+/// cause/context blocks) to stderr.
+void printException(WValue exc);
+
+// ---------------------------------------------------------------- protocols
 
 /// Generic protocols (these back the wrt_* ABI functions).
 WValue call(WValue callee, int64_t argc, WValue *argv);
+/// [kwnames] is a tuple of str naming the last len(kwnames) entries of argv.
+WValue callKw(WValue callee, int64_t argc, WValue *argv, WObj *kwnames);
 WValue callMethod(WValue obj, std::string_view name, int64_t argc, WValue *argv);
+WValue callMethodStr(WValue obj, WStr *name, int64_t argc, WValue *argv, WObj *kwnames = nullptr);
 WValue getAttr(WValue obj, WStr *name);
+WValue getAttrStr(WValue obj, std::string_view name);
+WValue setAttr(WValue obj, WStr *name, WValue value);
+/// Looks [name] up on [t] and its bases; UNBOUND when absent. No binding.
+WValue typeLookup(WTypeObj *t, WStr *name);
 WValue str(WValue v);
 WValue repr(WValue v);
-int truthy(WValue v);
+/// Append repr(v)/str(v) to [out]; false with an exception pending on error.
+bool appendRepr(std::string &out, WValue v);
+bool appendStr(std::string &out, WValue v);
+int truthy(WValue v);                        ///< 0/1/-1
 int64_t hashValue(WValue v, bool &ok);
-int equals(WValue a, WValue b);              ///< 0/1/-1
+int equals(WValue a, WValue b);              ///< 0/1/-1, identity first
+/// Rich comparison to a C truth value: 0/1/-1 (op from WCmpOp).
+int compareBool(WValue a, WValue b, int op);
+WValue binop(int op, WValue a, WValue b);
+int contains(WValue container, WValue item); ///< 0/1/-1
 const char *typeName(WValue v);              ///< "int", "Shape"
+WValue iter(WValue v);
+WValue next(WValue it);                      ///< UNBOUND when exhausted
+/// len() for sized builtins and __len__; -1 with an exception pending.
+int64_t length(WValue v);
+/// Materialise any iterable into a new list (ERR on error).
+WValue listFromIterable(WValue iterable);
+/// The int value of an int or bool (callers check the tag first).
+inline int64_t intOf(WValue v) { return v.i; }
+inline bool isIntLike(WValue v) { return v.tag == WT_INT || v.tag == WT_BOOL; }
+/// Index conversion for subscripts: int, bool or __index__; false + TypeError.
+bool indexOf(WValue v, int64_t &out, const char *what);
+/// Slice bounds resolution against [length] (PySlice_AdjustIndices);
+/// returns the slice's element count, or -1 with an exception pending.
+int64_t sliceIndices(WSlice *s, int64_t length, int64_t &start, int64_t &stop, int64_t &step);
+/// Sorts [items] in place with `<` (stable); [keys] optional parallel array.
+bool sortValues(WValue *items, int64_t n, WValue key, bool reverse);
+
+// ---------------------------------------------------------------- natives
+
+/// Defining builtin functions and methods in C++. [params] is a Python-like
+/// parameter list parsed once: "x, y=0, /, *args, key=None, reverse=False,
+/// **kw". A default may be None, True, False, an int, a float, a 'string',
+/// or `?` (optional: the slot arrives UNBOUND when omitted). Examples:
+///   registerBuiltin("len", makeNative("len", lenImpl, "obj, /"));
+///   addMethod(T.list, "pop", listPop, "self, index=?, /");
+/// Methods take `self` as their first parameter.
+WValue makeNative(const char *name, WNativeCode code, const char *params,
+                  WValue state = wrt_unbound());
+WValue makeNativeQual(const char *name, const char *qualname, WNativeCode code,
+                      const char *params, WValue state = wrt_unbound());
+/// makeNative with qualname "<type>.<name>" stored in [type]'s attrs.
+void addMethod(WTypeObj *type, const char *name, WNativeCode code, const char *params);
+/// Sets a class attribute (str key) of [type].
+void typeSetAttr(WTypeObj *type, const char *name, WValue value);
+/// A new type object (builtin layout [kind], base [base], no user flags).
+WTypeObj *newType(const char *name, WTypeObj *base, Kind kind, const char *module = "builtins");
+/// The builtins table that wrt_builtin() reads.
+void registerBuiltin(const char *name, WValue value);
+WValue lookupBuiltin(std::string_view name); ///< UNBOUND when absent
+/// Native module registry read by wrt_import (init runs once, on first import).
+void registerModule(const char *name, WValue (*init)());
+/// sys.argv as recorded by wrt_main (a list of str).
+void setArgv(int argc, char **argv);
+WValue getArgv();
+
+// ---------------------------------------------------------------- generators
+
+/// Resumes [frame] with [value]/[mode] guarding `running` (ValueError
+/// "generator already executing"). Returns the final value, ERR or SUSPEND.
+WValue resumeFrame(WCoro *frame, WValue value, int64_t mode);
+/// gen.send/throw/close for generator objects: results as Python (StopIteration
+/// on exhaustion).
+WValue generatorSend(WCoro *gen, WValue value);
+WValue generatorThrow(WCoro *gen, WValue exc);
+WValue generatorClose(WCoro *gen);
+
+// ---------------------------------------------------------------- rt-text:
+// Declarations owned by the text/builtins worker (FloatRepr.cpp, Format*.cpp,
+// Str*.cpp, Bytes*.cpp, Print.cpp, Builtins*.cpp, modules/). rt-core's
+// dispatch (repr, str, binop, compare, getitem, iter, hash) calls these for
+// str and bytes instead of duplicating them.
+
+/// repr(float) as CPython: shortest round-trip digits ("0.1", "1e+16", "-0.0").
+std::string floatRepr(double v);
+
+/// str behaviour. [s] arguments are str values (WT_OBJ of T.str).
+WValue strRepr(WValue s);                    ///< 'abc', "it's", '\n' escapes
+int64_t strHash(WStr *s);                    ///< cached in s->hash; never -1
+bool strEquals(WStr *a, WStr *b);
+int strCompare(WStr *a, WStr *b);            ///< <0, 0, >0 (code point order)
+WValue strConcat(WValue a, WValue b);
+WValue strRepeat(WValue s, int64_t n);
+WValue strGetItem(WValue s, WValue index);   ///< int (or bool) index, or slice
+int strContains(WValue s, WValue sub);       ///< 0/1, -1 (TypeError) if sub is not a str
+WValue strIter(WValue s);                    ///< iterator over code points (1-char strs)
+int64_t strLength(WValue s);                 ///< code points
+WValue strPercentFormat(WValue fmt, WValue args); ///< "%d items" % n
+
+/// bytes behaviour.
+WValue bytesRepr(WValue b);                  ///< b'abc\x00'
+int64_t bytesHash(WBytes *b);
+int bytesCompare(WBytes *a, WBytes *b);      ///< <0, 0, >0 (memcmp, then length)
+WValue bytesConcat(WValue a, WValue b);
+WValue bytesRepeat(WValue b, int64_t n);
+WValue bytesGetItem(WValue b, WValue index); ///< int -> int, slice -> bytes
+int bytesContains(WValue b, WValue sub);     ///< int or bytes; -1 on TypeError
+WValue bytesIter(WValue b);                  ///< iterator of ints
+
+/// The one buffered stdout writer (print, sys.stdout.write) and unbuffered
+/// stderr. wrt_main must call flushStdout() before exiting and before it
+/// writes an uncaught exception to stderr (writeStderr flushes stdout first
+/// itself, so output interleaves sanely on a terminal).
+void writeStdout(std::string_view s);
+void flushStdout();
+void writeStderr(std::string_view s);
+
+/// Registers str/bytes methods, the builtin functions and exception names,
+/// and the native modules (math, random, time, sys, os, typing, dataclasses,
+/// datetime). Called once by initRuntime() after the builtin types exist.
+void initText();
 
 } // namespace weft::rt
 

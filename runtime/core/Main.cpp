@@ -1,0 +1,108 @@
+// Main.cpp: the program entry point wrt_main and CPython's report of an
+// uncaught exception. wrt_main initialises the collector and the runtime,
+// records sys.argv, runs the program's module init, and turns an escaping
+// exception into CPython's exit behaviour: the traceback header, chained
+// cause/context blocks and "ExcType: message" on stderr with status 1,
+// SystemExit's code, and death by SIGINT for KeyboardInterrupt.
+#include "core/CoreInternal.h"
+#include "weft/rt/wrt_api.h"
+
+#include <csignal>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace weft::rt {
+
+namespace {
+
+void appendExceptionLine(std::string &out, WValue exc) {
+  WTypeObj *t = typeOf(exc);
+  std::string_view mod = t->module ? t->module : "builtins";
+  if (mod != "builtins" && mod != "__main__") {
+    out += mod;
+    out += '.';
+  }
+  out += t->qualname;
+  WValue s = excStr(exc);
+  if (s.tag == WT_ERR) {
+    errClear();
+    out += ": <exception str() failed>";
+  } else if (asStr(s)->nbytes) {
+    out += ": ";
+    out += strView(s);
+  }
+  out += '\n';
+}
+
+bool isExc(WValue v) { return v.tag == WT_OBJ && v.o->type->kind == Kind::Exception; }
+
+void formatChain(std::string &out, WValue exc, std::vector<WObj *> &seen) {
+  seen.push_back(exc.o);
+  WException *e = asExc(exc);
+  auto unseen = [&](WValue v) {
+    if (!isExc(v)) return false;
+    for (WObj *o : seen)
+      if (o == v.o) return false;
+    return true;
+  };
+  if (unseen(e->cause)) {
+    formatChain(out, e->cause, seen);
+    out += "\nThe above exception was the direct cause of the following exception:\n\n";
+  } else if (!e->suppressContext && unseen(e->context)) {
+    formatChain(out, e->context, seen);
+    out += "\nDuring handling of the above exception, another exception occurred:\n\n";
+  }
+  out += "Traceback (most recent call last):\n";
+  appendExceptionLine(out, exc);
+}
+
+} // namespace
+
+void printException(WValue exc) {
+  std::string out;
+  std::vector<WObj *> seen;
+  if (isExc(exc)) formatChain(out, exc, seen);
+  else out = "Traceback (most recent call last):\nSystemError: bad exception\n";
+  writeStderr(out);
+}
+
+} // namespace weft::rt
+
+using namespace weft::rt;
+
+extern "C" {
+
+int64_t wrt_main(int64_t argc, char **argv, WModuleInit init) {
+  initRuntime();
+  setArgv(int(argc), argv);
+  WValue r = init();
+  if (r.tag != WT_ERR) {
+    flushStdout();
+    return 0;
+  }
+  WValue exc = errFetch();
+  if (isInstance(exc, T.SystemExit)) {
+    // sys.exit(code): None -> 0, int -> code, anything else printed -> 1.
+    WTuple *args = reinterpret_cast<WTuple *>(asExc(exc)->args);
+    WValue code = args->size == 0 ? wrt_none() : args->size == 1 ? args->items[0] : wrt_obj(args);
+    flushStdout();
+    if (code.tag == WT_NONE) return 0;
+    if (isIntLike(code)) return int64_t(int(code.i) & 0xff);
+    std::string out;
+    if (!appendStr(out, code)) errClear();
+    out += '\n';
+    writeStderr(out);
+    return 1;
+  }
+  flushStdout();
+  printException(exc);
+  if (isInstance(exc, T.KeyboardInterrupt)) {
+    // CPython re-raises SIGINT on itself so the parent sees death by signal.
+    std::signal(SIGINT, SIG_DFL);
+    kill(getpid(), SIGINT);
+  }
+  return 1;
+}
+
+} // extern "C"

@@ -1,0 +1,54 @@
+// AsyncioInternal.h: what the files of the native asyncio module share: the
+// Weft object wrapping an EventLoop, the thread's current loop, and the
+// init hooks that fill the module and the asyncio types (AT in Future.h).
+#ifndef WEFT_RT_MODULES_ASYNCIOINTERNAL_H
+#define WEFT_RT_MODULES_ASYNCIOINTERNAL_H
+
+#include "core/Object.h"
+#include "loop/EventLoop.h"
+#include "task/Future.h"
+
+namespace weft::rt {
+
+/// asyncio's event loop object (_UnixSelectorEventLoop in CPython).
+struct LoopObj {
+  WObj hdr;
+  EventLoop *loop;
+};
+
+/// A new loop object with a fresh EventLoop; ERR (OSError) if epoll failed.
+WValue newLoopObj();
+inline EventLoop *loopOf(WValue loopObj) { return reinterpret_cast<LoopObj *>(loopObj.o)->loop; }
+/// The loop object of a running EventLoop.
+WValue loopObjOf(EventLoop *loop);
+/// The running loop, or ERR RuntimeError("no running event loop").
+EventLoop *requireRunningLoop();
+/// get_event_loop(): the running loop, else the thread's current loop (made
+/// on first use, as CPython 3.11 does from the main thread).
+WValue currentLoopObj();
+/// set_event_loop(loop or None).
+void setCurrentLoop(WValue loopObj);
+
+/// run_until_complete(future) on [loop]: None... the result, or ERR.
+WValue runUntilComplete(WValue loopObj, WValue aw);
+
+/// Registers the native module "asyncio" (initRuntime should call this).
+void initAsyncio();
+
+/// Creates the asyncio types (idempotent). Unit tests call it after initRuntime.
+void initAsyncioTypes();
+
+// Module fillers, one per file.
+void addLoopApi(WValue module);     ///< AsyncioLoop.cpp
+void addFutureApi(WValue module);   ///< AsyncioFuture.cpp
+void addTaskFunctions(WValue module); ///< AsyncioModule.cpp
+void addRunApi(WValue module);      ///< AsyncioRun.cpp
+void addWaitApi(WValue module);     ///< AsyncioWait.cpp
+
+/// Argument helpers.
+bool toSeconds(WValue v, double &out, const char *what);
+inline Future *asFuture(WValue v) { return reinterpret_cast<Future *>(v.o); }
+
+} // namespace weft::rt
+
+#endif

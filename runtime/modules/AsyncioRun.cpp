@@ -1,0 +1,111 @@
+// AsyncioRun.cpp: asyncio.run (3.11's Runner, without signal handling yet)
+// and BaseEventLoop.run_until_complete. run() makes a fresh loop, runs the
+// main task to completion, then cancels the tasks left over and runs the loop
+// until they have finished (their `finally` blocks run, rule 39), reports
+// failures nobody retrieved, and closes the loop. An exception from the main
+// coroutine propagates out of run() after that cleanup.
+#include "modules/AsyncioInternal.h"
+
+#include "task/Await.h"
+#include "task/Errors.h"
+#include "task/Gather.h"
+#include "task/Task.h"
+
+#include <vector>
+
+namespace weft::rt {
+
+namespace {
+
+/// _run_until_complete_cb: stop the loop once the future is done, unless it
+/// failed with SystemExit/KeyboardInterrupt (that exception already stops it).
+int runUntilCompleteCb(void *loop, void *future) {
+  Future *f = static_cast<Future *>(future);
+  if (f->state != FutState::Cancelled && isFatalException(f->exception)) return 0;
+  static_cast<EventLoop *>(loop)->stop();
+  return 0;
+}
+
+/// Runner.close's _cancel_all_tasks.
+void cancelAllTasks(WValue loopObj) {
+  EventLoop *loop = loopOf(loopObj);
+  std::vector<WValue> tasks;  // transient: every task is reachable from the loop
+  for (Task *t = reinterpret_cast<Task *>(loop->liveTasks); t; t = t->nextLive) tasks.push_back(wrt_obj(t));
+  if (tasks.empty()) return;
+  // all_tasks() order: creation order (the live list is newest first).
+  std::vector<WValue> ordered(tasks.rbegin(), tasks.rend());
+  WValue *arr = static_cast<WValue *>(gcAlloc(sizeof(WValue) * ordered.size()));
+  for (size_t i = 0; i < ordered.size(); ++i) {
+    arr[i] = ordered[i];
+    taskCancel(reinterpret_cast<Task *>(ordered[i].o), wrt_unbound());
+  }
+  WValue g = gather(loop, int64_t(ordered.size()), arr, true);
+  if (g.tag != WT_ERR) g = runUntilComplete(loopObj, g);
+  if (g.tag == WT_ERR) {
+    WObj *e = fetchError();
+    logError("Exception while cancelling the remaining tasks in asyncio.run()", "", e);
+  }
+  for (size_t i = 0; i < ordered.size(); ++i) {
+    Future *f = reinterpret_cast<Future *>(arr[i].o);
+    if (f->state != FutState::Finished || !f->exception) continue;
+    markRetrieved(f);
+    logError("unhandled exception during asyncio.run() shutdown", "task: " + futureRepr(f), f->exception);
+  }
+}
+
+WValue runImpl(WNativeFunc *, WValue *a) {
+  WValue main = a[0];
+  if (EventLoop::running()) return raise(T.RuntimeError, "asyncio.run() cannot be called from a running event loop");
+  if (!isCoroutine(main)) return raiseFormat(T.ValueError, "a coroutine was expected, got %s", reprString(main).c_str());
+  WValue loopObj = newLoopObj();
+  if (loopObj.tag == WT_ERR) return loopObj;
+  EventLoop *loop = loopOf(loopObj);
+  if (a[1].tag != WT_NONE && a[1].tag != WT_UNBOUND) {
+    int d = truthy(a[1]);
+    if (d < 0) return wrt_errv();
+    loop->debug = d;
+  }
+  // Runner: the new loop is the current one until run() returns.
+  setCurrentLoop(loopObj);
+  WValue task = ensureFuture(loop, main);
+  WValue r = task.tag == WT_ERR ? task : runUntilComplete(loopObj, task);
+  WObj *pending = r.tag == WT_ERR ? fetchError() : nullptr;
+  cancelAllTasks(loopObj);
+  reportUnretrieved(loop);
+  loop->close();
+  setCurrentLoop(wrt_none());
+  if (pending) return restoreError(pending);
+  return r;
+}
+
+} // namespace
+
+WValue runUntilComplete(WValue loopObj, WValue aw) {
+  EventLoop *loop = loopOf(loopObj);
+  if (loop->isClosed()) return raise(T.RuntimeError, "Event loop is closed");
+  if (loop->isRunning()) return raise(T.RuntimeError, "This event loop is already running");
+  if (EventLoop::running())
+    return raise(T.RuntimeError, "Cannot run the event loop while another loop is running");
+  bool newTask = !isFuture(aw);
+  WValue fv = ensureFuture(loop, aw);
+  if (fv.tag == WT_ERR) return fv;
+  Future *f = asFuture(fv);
+  if (newTask && f->kind == FutKind::Task) reinterpret_cast<Task *>(f)->logDestroyPending = 0;
+  addDoneCallback(f, &runUntilCompleteCb, loop);
+  RunStatus st = loop->runForever();
+  removeDoneCallback(f, &runUntilCompleteCb, loop);
+  if (st != RunStatus::Ok) {
+    // The exception leaving run_forever was the future's own: retrieved.
+    if (newTask && isDone(f) && f->state != FutState::Cancelled) markRetrieved(f);
+    if (st == RunStatus::Fatal) return wrt_errv();
+    return raise(T.RuntimeError, st == RunStatus::Closed ? "Event loop is closed" : "event loop failed");
+  }
+  if (!isDone(f)) return raise(T.RuntimeError, "Event loop stopped before Future completed.");
+  return futureResult(f);
+}
+
+void addRunApi(WValue m) {
+  moduleSet(m, "run", makeNative("run", runImpl, "main, /, *, debug=None"));
+}
+
+} // namespace weft::rt

@@ -1,0 +1,26 @@
+// Modules.cpp: registers the native modules implemented in this folder with
+// rt-core's registry (wrt_import runs each init on first import). `asyncio`
+// and `dataclasses` are registered by their owners.
+#include "core/Text.h"
+
+namespace weft::rt {
+
+void initMathModule();
+void initRandomModule();
+void initTimeModule();
+void initSysModule();
+void initOsModule();
+void initTypingModule();
+void initDatetimeModule();
+
+void initNativeModules() {
+  initMathModule();
+  initRandomModule();
+  initTimeModule();
+  initSysModule();
+  initOsModule();
+  initTypingModule();
+  initDatetimeModule();
+}
+
+} // namespace weft::rt

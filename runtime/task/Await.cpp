@@ -1,0 +1,171 @@
+// Await.cpp: wrt_await_prepare and wrt_await_step, the two calls compiled
+// code makes for `await x`, plus ensure_future. Awaiting a coroutine calls
+// its resume function directly (no trip through the loop unless something
+// suspends); awaiting a future suspends with the future in `yielded` until
+// the task driving the chain is woken by it. See Await.h for the `yielded`
+// invariant that tells a first step from a re-step.
+#include "task/Await.h"
+
+#include "task/Errors.h"
+#include "task/NativeCoro.h"
+#include "task/Task.h"
+
+#include "weft/rt/wrt_api.h"
+
+namespace weft::rt {
+
+namespace {
+
+Kind kindOf(WValue v) { return typeOf(v)->kind; }
+
+bool isFrame(Kind k) { return k == Kind::Coroutine || k == Kind::Generator; }
+
+/// The coroutine ensure_future wraps around a non-coroutine awaitable:
+/// `async def _wrap_awaitable(aw): return await aw`.
+struct AwaitProxy {
+  WCoro c;
+  WValue inner;
+};
+WEFT_NATIVE_CORO_INFO(proxyInfo, "_wrap_awaitable");
+
+WValue proxyResume(WCoro *frame, WValue value, int64_t mode) {
+  AwaitProxy *p = reinterpret_cast<AwaitProxy *>(frame);
+  if (frame->state == -1) return raise(T.RuntimeError, "cannot reuse already awaited coroutine");
+  if (frame->state == 0) {
+    frame->state = 1;
+    // A throw before the first step raises at the start of the body.
+    if (mode == WRESUME_THROW) {
+      frame->state = -1;
+      return wrt_err_restore(value);
+    }
+  }
+  WValue r = wrt_await_step(frame, p->inner, value, mode);
+  if (r.tag != WT_SUSPEND) frame->state = -1;
+  return r;
+}
+
+} // namespace
+
+WCoro *newNativeCoro(size_t size, WResumeFn resume, const WFuncInfo *info) {
+  WCoro *c = static_cast<WCoro *>(gcAlloc(size));
+  c->hdr.type = reinterpret_cast<WType *>(T.coroutine);
+  c->resume = resume;
+  c->info = info;
+  return c;
+}
+
+bool isCoroutine(WValue v) { return v.tag == WT_OBJ && kindOf(v) == Kind::Coroutine; }
+
+WValue ensureFuture(EventLoop *loop, WValue aw, WValue name) {
+  if (isFuture(aw)) return aw;
+  if (isCoroutine(aw)) {
+    WCoro *c = reinterpret_cast<WCoro *>(aw.o);
+    if (c == sleepZeroFrame()) {
+      // The shared sleep(0) frame cannot be a task's own coroutine: give the
+      // task a private frame that awaits it.
+      AwaitProxy *p = newNativeCoro<AwaitProxy>(&proxyResume, &proxyInfo);
+      p->inner = aw;
+      c = &p->c;
+    }
+    return wrt_obj(newTask(loop, c, name));
+  }
+  if (aw.tag == WT_OBJ) {
+    WValue inner = wrt_await_prepare(aw);
+    if (inner.tag != WT_ERR) {
+      AwaitProxy *p = newNativeCoro<AwaitProxy>(&proxyResume, &proxyInfo);
+      p->inner = inner;
+      return wrt_obj(newTask(loop, &p->c, name));
+    }
+    fetchError();
+  }
+  return raise(T.TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
+}
+
+} // namespace weft::rt
+
+using namespace weft::rt;
+
+extern "C" WValue wrt_await_prepare(WValue x) {
+  if (x.tag == WT_OBJ) {
+    Kind k = kindOf(x);
+    if (k == Kind::Coroutine) {
+      WCoro *c = reinterpret_cast<WCoro *>(x.o);
+      if (c == sleepZeroFrame()) return x;
+      if (c->state == -1) return raise(T.RuntimeError, "cannot reuse already awaited coroutine");
+      if (c->state != 0 || c->running) return raise(T.RuntimeError, "coroutine is being awaited already");
+      return x;
+    }
+    if (k == Kind::Future || k == Kind::Task) return x;
+    if (k != Kind::Generator) {
+      // An object with __await__: drive the iterator it returns.
+      WValue meth = getAttr(x, internStr("__await__"));
+      if (meth.tag != WT_ERR) {
+        WValue it = call(meth, 0, nullptr);
+        if (it.tag == WT_ERR) return it;
+        if (it.tag == WT_OBJ && kindOf(it) == Kind::Coroutine)
+          return raise(T.TypeError, "__await__() returned a coroutine");
+        if (it.tag == WT_OBJ && isFrame(kindOf(it))) return it;
+        return raiseFormat(T.TypeError, "__await__() returned non-iterator of type '%s'", typeName(it));
+      }
+      WObj *e = fetchError();
+      if (!isInstance(wrt_obj(e), T.AttributeError)) return restoreError(e);
+    }
+  }
+  return raiseFormat(T.TypeError, "object %s can't be used in 'await' expression", typeName(x));
+}
+
+extern "C" WValue wrt_await_step(WCoro *awaiter, WValue aw, WValue sent, int64_t mode) {
+  WObj *o = aw.o;
+  if (o == &sleepZeroFrame()->hdr) {
+    // sleep(0): suspend once with a bare yield (None), then return None.
+    if (mode == WRESUME_THROW) {
+      awaiter->yielded = wrt_unbound();
+      return wrt_err_restore(sent);
+    }
+    if (awaiter->yielded.tag == WT_UNBOUND) {
+      awaiter->yielded = wrt_none();
+      return WValue{WT_SUSPEND, {0}};
+    }
+    awaiter->yielded = wrt_unbound();
+    return wrt_none();
+  }
+  Kind k = kindOf(aw);
+  if (isFrame(k)) {
+    // Direct await: run the awaited frame's resume function on this stack.
+    WCoro *c = reinterpret_cast<WCoro *>(o);
+    if (c->running) return raiseFormat(T.ValueError, "%s already executing", k == Kind::Coroutine ? "coroutine" : "generator");
+    if (c->state == -1) {
+      awaiter->yielded = wrt_unbound();
+      return raise(T.RuntimeError, "cannot reuse already awaited coroutine");
+    }
+    c->running = 1;
+    WValue r = c->resume(c, sent, mode);
+    c->running = 0;
+    if (r.tag == WT_SUSPEND) {
+      awaiter->yielded = c->yielded;
+      return r;
+    }
+    awaiter->yielded = wrt_unbound();
+    return r;
+  }
+  if (k == Kind::Future || k == Kind::Task) {
+    Future *f = reinterpret_cast<Future *>(o);
+    if (mode == WRESUME_THROW) {
+      // Future.__await__ just lets the exception out of its `yield self`.
+      awaiter->yielded = wrt_unbound();
+      return wrt_err_restore(sent);
+    }
+    if (!isDone(f)) {
+      if (awaiter->yielded.tag == WT_UNBOUND) {
+        awaiter->yielded = aw;
+        return WValue{WT_SUSPEND, {0}};
+      }
+      awaiter->yielded = wrt_unbound();
+      return raise(T.RuntimeError, "await wasn't used with future");
+    }
+    awaiter->yielded = wrt_unbound();
+    return futureResult(f);
+  }
+  awaiter->yielded = wrt_unbound();
+  return raiseFormat(T.TypeError, "object %s can't be used in 'await' expression", typeName(aw));
+}

@@ -1,0 +1,35 @@
+// Await.h: the await protocol between compiled frames, native frames,
+// futures and tasks (wrt_await_prepare / wrt_await_step, in Await.cpp), and
+// the conversions asyncio needs on top of it: ensure_future, sleep.
+//
+// Invariant the protocol relies on: a frame's `yielded` is UNBOUND except
+// while one of its awaits is suspended; wrt_await_step sets it when the
+// await suspends and clears it when the await completes. A second step of
+// the same await (after the task woke up) therefore sees it set; a fresh
+// await sees UNBOUND. Compiled code must not write `yielded` in coroutines.
+#ifndef WEFT_RT_TASK_AWAIT_H
+#define WEFT_RT_TASK_AWAIT_H
+
+#include "loop/EventLoop.h"
+#include "task/Future.h"
+
+namespace weft::rt {
+
+/// True for coroutine frames (compiled or native), including sleep(0)'s.
+bool isCoroutine(WValue v);
+
+/// ensure_future(aw): a future stays itself, a coroutine becomes a Task on
+/// [loop], another awaitable is wrapped in a coroutine first. ERR (TypeError
+/// "An asyncio.Future, a coroutine or an awaitable is required") otherwise.
+WValue ensureFuture(EventLoop *loop, WValue aw, WValue name = wrt_unbound());
+
+/// A coroutine frame for `asyncio.sleep(delay, result)`. sleep(0) with no
+/// result is a shared frame that yields once and allocates nothing.
+WValue sleepCoro(double delay, WValue result);
+
+/// The shared sleep(0) frame (tests).
+WCoro *sleepZeroFrame();
+
+} // namespace weft::rt
+
+#endif

@@ -1,0 +1,209 @@
+// Task.cpp: Task.__step, __wakeup, cancel and uncancel, following CPython
+// 3.11's C implementation (_asynciomodule.c: task_step_impl, task_wakeup).
+// The step is the hot path of every await that suspends: it allocates
+// nothing, and rescheduling after `sleep(0)` is one ready-queue push.
+#include "task/Task.h"
+
+#include "task/Errors.h"
+
+#include "core/Object.h"
+#include "weft/rt/wrt_api.h"
+
+#include <atomic>
+#include <vector>
+
+namespace weft::rt {
+
+namespace {
+// CPython counts default task names per process: Task-1, Task-2, ...
+std::atomic<int64_t> taskNameCounter{0};
+
+void linkLive(EventLoop *loop, Task *t) {
+  Task *head = reinterpret_cast<Task *>(loop->liveTasks);
+  t->nextLive = head;
+  if (head) head->prevLive = t;
+  loop->liveTasks = &t->fut.hdr;
+  ++loop->liveTaskCount;
+}
+
+void unlinkLive(Task *t) {
+  EventLoop *loop = t->fut.loop;
+  if (t->prevLive) t->prevLive->nextLive = t->nextLive;
+  else loop->liveTasks = t->nextLive ? &t->nextLive->fut.hdr : nullptr;
+  if (t->nextLive) t->nextLive->prevLive = t->prevLive;
+  t->prevLive = t->nextLive = nullptr;
+  --loop->liveTaskCount;
+}
+
+/// Schedules a step that throws [exc] into the coroutine (CPython:
+/// call_soon(self.__step, new_exc)).
+void scheduleThrow(Task *t, WObj *exc) {
+  t->fut.loop->callSoon(&taskStepCallback, t, exc);
+}
+
+WObj *runtimeError(const std::string &msg) {
+  return makeExceptionStr(T.RuntimeError, msg);
+}
+
+int taskWakeup(void *task, void *future);
+
+/// Task.__step: one resumption of the coroutine and what follows from it.
+int taskStep(Task *t, WObj *exc) {
+  Future *self = &t->fut;
+  EventLoop *loop = self->loop;
+  if (isDone(self)) {
+    logError("Exception in callback Task.__step()", "",
+             runtimeError("_step(): already done: " + futureRepr(self)));
+    return 0;
+  }
+  if (t->mustCancel) {
+    if (!exc || !isInstance(wrt_obj(exc), T.CancelledError)) exc = makeCancelledError(self);
+    t->mustCancel = 0;
+  }
+  WCoro *coro = t->coro;
+  t->futWaiter = nullptr;
+
+  WObj *prevTask = loop->currentTask;
+  loop->currentTask = &self->hdr;
+  // The exception being handled belongs to the task: swap it in and out.
+  WValue prevHandled = getHandled();
+  setHandled(coro->handled);
+  coro->running = 1;
+  WValue r = exc ? coro->resume(coro, wrt_obj(exc), WRESUME_THROW)
+                 : coro->resume(coro, wrt_none(), WRESUME_SEND);
+  coro->running = 0;
+  coro->handled = getHandled();
+  setHandled(prevHandled);
+  loop->currentTask = prevTask;
+
+  if (r.tag == WT_SUSPEND) {
+    WValue y = coro->yielded;
+    if (isFuture(y)) {
+      Future *f = reinterpret_cast<Future *>(y.o);
+      if (f->loop != loop) {
+        scheduleThrow(t, runtimeError("Task " + futureRepr(self) + " got Future " + futureRepr(f) +
+                                      " attached to a different loop"));
+      } else if (f == self) {
+        scheduleThrow(t, runtimeError("Task cannot await on itself: " + futureRepr(self)));
+      } else {
+        addDoneCallback(f, &taskWakeup, t);
+        t->futWaiter = f;
+        // A cancel() that arrived while the coroutine ran applies to what it
+        // awaits now (rule 5).
+        if (t->mustCancel && futureCancel(f, self->cancelMessage)) t->mustCancel = 0;
+      }
+    } else if (y.tag == WT_NONE) {
+      // Bare yield (sleep(0)): give up exactly one loop iteration.
+      loop->callSoon(&taskStepCallback, t, nullptr);
+    } else {
+      scheduleThrow(t, runtimeError("Task got bad yield: " + reprString(y)));
+    }
+    return 0;
+  }
+
+  unlinkLive(t);
+  if (r.tag != WT_ERR) {
+    if (t->mustCancel) {
+      // Cancelled right before the coroutine returned (rule 4).
+      t->mustCancel = 0;
+      futureCancelBase(self, self->cancelMessage);
+    } else {
+      futureSetResult(self, r);
+    }
+    return 0;
+  }
+  WObj *e = fetchError();
+  if (isInstance(wrt_obj(e), T.CancelledError)) {
+    // Keep the coroutine's own CancelledError (and its message) for result().
+    self->cancelledExc = e;
+    futureCancelBase(self, wrt_unbound());
+    return 0;
+  }
+  futureSetExceptionRaw(self, e);
+  if (isFatalException(e)) {
+    // SystemExit / KeyboardInterrupt also leave the loop (CPython re-raises).
+    markRetrieved(self);
+    restoreError(e);
+    return -1;
+  }
+  return 0;
+}
+
+/// Task.__wakeup: the awaited future is done; resume with its outcome.
+int taskWakeup(void *task, void *future) {
+  Task *t = static_cast<Task *>(task);
+  Future *f = static_cast<Future *>(future);
+  if (f->state == FutState::Finished && !f->exception) return taskStep(t, nullptr);
+  WObj *exc;
+  if (f->state == FutState::Cancelled) {
+    exc = makeCancelledError(f);
+  } else {
+    exc = f->exception;
+    markRetrieved(f);
+  }
+  return taskStep(t, exc);
+}
+} // namespace
+
+int taskStepCallback(void *task, void *exc) {
+  return taskStep(static_cast<Task *>(task), static_cast<WObj *>(exc));
+}
+
+Task *newTask(EventLoop *loop, WCoro *coro, WValue name) {
+  Task *t = static_cast<Task *>(gcAlloc(sizeof(Task)));
+  t->fut.hdr.type = reinterpret_cast<WType *>(AT.task);
+  t->fut.loop = loop;
+  t->fut.kind = FutKind::Task;
+  t->fut.cancelMessage = wrt_unbound();
+  t->coro = coro;
+  t->logDestroyPending = 1;
+  if (name.tag == WT_OBJ) t->name = name;
+  else t->nameNumber = ++taskNameCounter;
+  linkLive(loop, t);
+  loop->callSoon(&taskStepCallback, t, nullptr);
+  return t;
+}
+
+bool taskCancel(Task *t, WValue msg) {
+  t->fut.logTraceback = 0;
+  if (isDone(&t->fut)) return false;
+  // 3.11: every request counts, and returns True (rule 8).
+  ++t->numCancelsRequested;
+  if (t->futWaiter && futureCancel(t->futWaiter, msg)) {
+    // Keep futWaiter: it may be a task that swallows the cancel, so a later
+    // cancel() must reach it again.
+    return true;
+  }
+  // The step is already scheduled; it throws CancelledError(msg).
+  t->mustCancel = 1;
+  t->fut.cancelMessage = msg;
+  return true;
+}
+
+int64_t taskUncancel(Task *t) {
+  if (t->numCancelsRequested > 0) --t->numCancelsRequested;
+  return t->numCancelsRequested;
+}
+
+WValue taskName(Task *t) {
+  if (t->name.tag == WT_UNBOUND) t->name = newStr("Task-" + std::to_string(t->nameNumber));
+  return t->name;
+}
+
+WValue allTasks(EventLoop *loop) {
+  std::vector<WObj *> tasks;  // transient: the tasks stay reachable from the loop
+  for (Task *t = reinterpret_cast<Task *>(loop->liveTasks); t; t = t->nextLive) tasks.push_back(&t->fut.hdr);
+  WValue set = newSet();
+  for (size_t i = tasks.size(); i-- > 0;) {
+    if (wrt_set_add(set, wrt_obj(tasks[i])).tag == WT_ERR) return wrt_errv();
+  }
+  return set;
+}
+
+std::string coroName(WCoro *c) {
+  if (c && c->info && c->info->qualname) return c->info->qualname;
+  if (c && c->info && c->info->name) return c->info->name;
+  return "coroutine";
+}
+
+} // namespace weft::rt
