@@ -63,7 +63,45 @@ static Value *intFastPath(Codegen &cg, BinaryOp op, Value *l, Value *r, Value *&
   return b.CreateExtractValue(res, 0);
 }
 
+/// Python's floor division and modulo on ints, inline. The divisor is
+/// known not to be 0 or -1 (those take the runtime path: ZeroDivisionError,
+/// and the one overflowing quotient).
+static Value *emitIntDivMod(Codegen &cg, BinaryOp op, Value *l, Value *r, bool inplace) {
+  auto &b = cg.b;
+  const char *fn = inplace ? "wrt_inplace" : "wrt_binop";
+  Value *li = cg.payloadOf(l), *ri = cg.payloadOf(r);
+  Value *fastOk = b.CreateAnd(b.CreateAnd(b.CreateICmpEQ(cg.tagOf(l), b.getInt64(WT_INT)),
+                                          b.CreateICmpEQ(cg.tagOf(r), b.getInt64(WT_INT))),
+                              b.CreateICmpUGT(b.CreateAdd(ri, b.getInt64(1)), b.getInt64(1)));
+  llvm::BasicBlock *fastBB = cg.newBlock("divmod.fast");
+  llvm::BasicBlock *slowBB = cg.newBlock("divmod.slow");
+  llvm::BasicBlock *done = cg.newBlock("divmod.done");
+  b.CreateCondBr(fastOk, fastBB, slowBB);
+  cg.setBlock(fastBB);
+  Value *q = b.CreateSDiv(li, ri);
+  Value *rem = b.CreateSRem(li, ri);
+  // C truncates toward zero; Python floors: adjust when the signs differ.
+  Value *adjust = b.CreateAnd(b.CreateICmpNE(rem, b.getInt64(0)),
+                              b.CreateICmpSLT(b.CreateXor(rem, ri), b.getInt64(0)));
+  Value *raw = op == BinaryOp::Mod ? b.CreateSelect(adjust, b.CreateAdd(rem, ri), rem)
+                                   : b.CreateSelect(adjust, b.CreateSub(q, b.getInt64(1)), q);
+  Value *fastV = cg.makeValue(b.getInt64(WT_INT), raw);
+  b.CreateBr(done);
+  cg.setBlock(slowBB);
+  int64_t code = op == BinaryOp::Mod ? WOP_MOD : WOP_FLOORDIV;
+  Value *slowV = cg.check(cg.callRT(fn, {b.getInt64(code), l, r}, "binop"));
+  llvm::BasicBlock *slowEnd = b.GetInsertBlock();
+  b.CreateBr(done);
+  cg.setBlock(done);
+  llvm::PHINode *phi = b.CreatePHI(cg.abi->valueType(), 2, "divmod");
+  phi->addIncoming(fastV, fastBB);
+  phi->addIncoming(slowV, slowEnd);
+  return phi;
+}
+
 Value *Codegen::emitBinary(BinaryOp op, Value *l, Value *r, bool inplace) {
+  if (op == BinaryOp::Mod || op == BinaryOp::FloorDiv)
+    return emitIntDivMod(*this, op, l, r, inplace);
   bool hasFast = op == BinaryOp::Add || op == BinaryOp::Sub || op == BinaryOp::Mul ||
                  op == BinaryOp::BitAnd || op == BinaryOp::BitOr || op == BinaryOp::BitXor;
   const char *fn = inplace ? "wrt_inplace" : "wrt_binop";

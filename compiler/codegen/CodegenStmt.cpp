@@ -156,7 +156,93 @@ void Codegen::emitWhile(WhileStmt *w) {
   setBlock(done);
 }
 
+/// `for x in range(stop)` / `range(start, stop)` over the builtin range:
+/// when both bounds are ints the loop counts in a slot instead of calling
+/// the iterator protocol. Otherwise (or if `range` is rebound) it falls back
+/// to iterating the range object; the flag test is loop-invariant, so LLVM
+/// unswitches it.
+static bool emitRangeFor(Codegen &cg, ForStmt *f) {
+  auto *call = dynamic_cast<CallExpr *>(f->iter);
+  if (!call || !call->keywords.empty() || call->args.empty() || call->args.size() > 2 || f->isAsync)
+    return false;
+  auto *callee = dynamic_cast<NameExpr *>(call->func);
+  if (!callee || callee->id != "range" || callee->binding != BindingKind::Builtin)
+    return false;
+  for (Expr *a : call->args)
+    if (a->kind == ExprKind::Starred)
+      return false;
+  auto &b = cg.b;
+  llvm::Type *vt = cg.abi->valueType();
+  Value *startSlot = cg.valueSlot("range.start");
+  if (call->args.size() == 2) {
+    b.CreateStore(cg.emitExpr(call->args[0]), startSlot);
+  } else {
+    b.CreateStore(cg.constValue(WT_INT, 0), startSlot);
+  }
+  Value *stop = cg.emitExpr(call->args.back());
+  Value *stopSlot = cg.valueSlot("range.stop");
+  b.CreateStore(stop, stopSlot);
+  Value *start = b.CreateLoad(vt, startSlot);
+  Value *fast = b.CreateAnd(b.CreateICmpEQ(cg.tagOf(start), b.getInt64(WT_INT)),
+                            b.CreateICmpEQ(cg.tagOf(stop), b.getInt64(WT_INT)));
+  Value *fastSlot = cg.entryAlloca(b.getInt1Ty(), "range.fast");
+  b.CreateStore(fast, fastSlot);
+  Value *itSlot = cg.valueSlot("for.iter");
+  llvm::BasicBlock *slowInit = cg.newBlock("range.slowinit");
+  llvm::BasicBlock *head = cg.newBlock("for.head");
+  b.CreateCondBr(fast, head, slowInit);
+  cg.setBlock(slowInit);
+  {
+    Value *rangeFn = cg.emitExpr(callee);
+    Value *argv = cg.argArray(2);
+    auto *arrTy = llvm::ArrayType::get(vt, 2);
+    b.CreateStore(b.CreateLoad(vt, call->args.size() == 2 ? startSlot : stopSlot), b.CreateConstInBoundsGEP2_64(arrTy, argv, 0, 0));
+    b.CreateStore(b.CreateLoad(vt, stopSlot), b.CreateConstInBoundsGEP2_64(arrTy, argv, 0, 1));
+    Value *range = cg.check(cg.callRT("wrt_call", {rangeFn, b.getInt64(call->args.size()), argv}));
+    b.CreateStore(cg.check(cg.callRT("wrt_iter", {range})), itSlot);
+    b.CreateBr(head);
+  }
+  llvm::BasicBlock *bodyBB = cg.newBlock("for.body");
+  llvm::BasicBlock *elseBB = cg.newBlock("for.else");
+  llvm::BasicBlock *done = cg.newBlock("for.done");
+  llvm::BasicBlock *fastHead = cg.newBlock("range.next");
+  llvm::BasicBlock *slowHead = cg.newBlock("iter.next");
+  cg.setBlock(head);
+  b.CreateCondBr(b.CreateLoad(b.getInt1Ty(), fastSlot), fastHead, slowHead);
+  cg.setBlock(fastHead);
+  Value *cur = cg.payloadOf(b.CreateLoad(vt, startSlot));
+  Value *more = b.CreateICmpSLT(cur, cg.payloadOf(b.CreateLoad(vt, stopSlot)));
+  llvm::BasicBlock *fastItem = cg.newBlock("range.item");
+  b.CreateCondBr(more, fastItem, elseBB);
+  cg.setBlock(fastItem);
+  b.CreateStore(cg.makeValue(b.getInt64(WT_INT), b.CreateAdd(cur, b.getInt64(1))), startSlot);
+  Value *fastValue = cg.makeValue(b.getInt64(WT_INT), cur);
+  b.CreateBr(bodyBB);
+  cg.setBlock(slowHead);
+  Value *item = cg.check(cg.callRT("wrt_next", {b.CreateLoad(vt, itSlot)}, "item"));
+  llvm::BasicBlock *slowItem = b.GetInsertBlock();
+  b.CreateCondBr(b.CreateICmpEQ(cg.tagOf(item), b.getInt64(WT_UNBOUND)), elseBB, bodyBB);
+  cg.setBlock(bodyBB);
+  llvm::PHINode *phi = b.CreatePHI(vt, 2, "item");
+  phi->addIncoming(fastValue, fastItem);
+  phi->addIncoming(item, slowItem);
+  cg.emitAssign(f->target, phi);
+  cg.fs->loops.push_back({done, head, cg.fs->cleanups.size(), nullptr});
+  cg.emitBody(f->body);
+  cg.fs->loops.pop_back();
+  if (cg.blockOpen())
+    b.CreateBr(head);
+  cg.setBlock(elseBB);
+  cg.emitBody(f->orelse);
+  if (cg.blockOpen())
+    b.CreateBr(done);
+  cg.setBlock(done);
+  return true;
+}
+
 void Codegen::emitFor(ForStmt *f) {
+  if (emitRangeFor(*this, f))
+    return;
   Value *iterable = emitExpr(f->iter);
   Value *itSlot = valueSlot("for.iter");
   b.CreateStore(check(callRT("wrt_iter", {iterable})), itSlot);

@@ -11,6 +11,7 @@
 #include "diag/Diagnostics.h"
 #include "parse/Parser.h"
 #include "sema/NameResolver.h"
+#include "sema/TypeChecker.h"
 
 #include "llvm/IR/Verifier.h"
 #include "llvm/Support/FileSystem.h"
@@ -101,6 +102,8 @@ int runDriver(const DriverOptions &opts, const char *argv0) {
 
   ScopeArena scopes;
   if (!resolveNames(*m, astCtx, scopes, diags))
+    return 1;
+  if (!checkTypes(*m, diags) || diags.hasErrors())
     return 1;
   if (opts.command == Command::Check)
     return diags.hasErrors() ? 1 : 0;

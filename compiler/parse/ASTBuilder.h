@@ -61,6 +61,8 @@ private:
   void checkParams(std::vector<Param> &ps, const std::vector<SourceRange> &slashes,
                    const std::vector<SourceRange> &stars, bool bareStarLast);
   NameExpr *storeName(antlr4::tree::TerminalNode *n);
+  std::string identifier(antlr4::tree::TerminalNode *n);
+  std::string dottedName(P::DottedNameContext *c);
 
   // ---- expressions (BuildExpr.cpp)
   Expr *starExprs(P::StarExprsContext *c, bool allowLoneStar = false);
@@ -113,6 +115,7 @@ private:
                     const antlr4::Token *tok);
   bool fstringField(const std::string &body, bool raw, int nesting, size_t &i, SourceLoc &cursor,
                     std::vector<FStringPart> &out, const antlr4::Token *tok);
+  bool scanFieldExpr(const std::string &body, size_t &i, SourceLoc &cursor);
   Expr *parseFieldExpr(const std::string &text, SourceLoc at);
 
   ParseEnv &env;

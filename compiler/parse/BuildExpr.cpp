@@ -4,6 +4,7 @@
 // become left-nested BinOps here; ranges come from the parse contexts so a
 // parenthesized operand's parentheses are inside its parent's range.
 #include "parse/ASTBuilder.h"
+#include "parse/Literals.h"
 
 #include <functional>
 #include <unordered_set>
@@ -258,7 +259,7 @@ Expr *ASTBuilder::awaitPrimary(P::AwaitPrimaryContext *c) {
 Expr *ASTBuilder::trailer(Expr *value, P::TrailerContext *c, SourceRange start) {
   SourceRange r = span(start, range(c));
   if (c->NAME()) {
-    auto *a = env.ctx.make<AttributeExpr>(r, value, c->NAME()->getText());
+    auto *a = env.ctx.make<AttributeExpr>(r, value, identifier(c->NAME()));
     a->attrRange = range(c->NAME());
     return a;
   }
@@ -318,7 +319,7 @@ Expr *ASTBuilder::call(Expr *func, P::ArgListContext *args, SourceRange r) {
         error(ar, "iterable argument unpacking follows keyword argument unpacking");
       call->args.push_back(env.ctx.make<StarredExpr>(ar, test(a->test())));
     } else if (a->NAME()) {
-      std::string name = a->NAME()->getText();
+      std::string name = identifier(a->NAME());
       if (!names.insert(name).second)
         error(ar, "keyword argument repeated: " + name);
       call->keywords.push_back({name, test(a->test()), ar});
@@ -360,7 +361,7 @@ Expr *ASTBuilder::atom(P::AtomContext *c) {
   if (c->OPEN_BRACE())
     return braceDisplay(c);
   if (c->NAME())
-    return env.ctx.make<NameExpr>(r, c->NAME()->getText());
+    return env.ctx.make<NameExpr>(r, identifier(c->NAME()));
   if (c->NUMBER())
     return number(c->NUMBER()->getSymbol());
   if (!c->STRING().empty())

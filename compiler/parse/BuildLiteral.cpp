@@ -208,16 +208,10 @@ Expr *ASTBuilder::fstringSpec(const std::string &body, bool raw, int nesting, si
   return f;
 }
 
-// One replacement field, [i] just past its '{':
-//   expression ['='] ['!' conversion] [':' format_spec] '}'
-bool ASTBuilder::fstringField(const std::string &body, bool raw, int nesting, size_t &i, SourceLoc &cursor,
-                              std::vector<FStringPart> &out, const Token *tok) {
-  if (nesting >= 2) {
-    fstringError(env, cursor, "f-string: expressions nested too deeply");
-    return false;
-  }
-  size_t exprStart = i;
-  SourceLoc exprLoc = cursor;
+// Moves [i] to the end of a field's expression: the first '!', ':', '=' or
+// '}' outside brackets and strings that is not part of an operator (!=, ==,
+// <=, >=). Reports CPython's error and returns false if there is none.
+bool ASTBuilder::scanFieldExpr(const std::string &body, size_t &i, SourceLoc &cursor) {
   std::vector<char> open;
   char quote = 0;
   int quoteLen = 0;
@@ -293,6 +287,21 @@ bool ASTBuilder::fstringField(const std::string &body, bool raw, int nesting, si
     fstringError(env, cursor, "f-string: expecting '}'");
     return false;
   }
+  return true;
+}
+
+// One replacement field, [i] just past its '{':
+//   expression ['='] ['!' conversion] [':' format_spec] '}'
+bool ASTBuilder::fstringField(const std::string &body, bool raw, int nesting, size_t &i, SourceLoc &cursor,
+                              std::vector<FStringPart> &out, const Token *tok) {
+  if (nesting >= 2) {
+    fstringError(env, cursor, "f-string: expressions nested too deeply");
+    return false;
+  }
+  size_t exprStart = i;
+  SourceLoc exprLoc = cursor;
+  if (!scanFieldExpr(body, i, cursor))
+    return false;
   std::string exprText = body.substr(exprStart, i - exprStart);
   if (exprText.find_first_not_of(" \t\n\r\f") == std::string::npos) {
     fstringError(env, cursor, "f-string: empty expression not allowed");

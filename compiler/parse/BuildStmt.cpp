@@ -3,6 +3,7 @@
 // Checks CPython's parser makes on statements (assignment targets, the order
 // of parameters) are made here, with its messages.
 #include "parse/ASTBuilder.h"
+#include "parse/Literals.h"
 
 #include <unordered_set>
 
@@ -51,8 +52,25 @@ void ASTBuilder::error(const SourceRange &r, const std::string &msg) {
   env.diags.report(DiagID::SyntaxError, r, {msg});
 }
 
+// Identifiers are NFKC-normalized, as CPython does (PEP 3131): `ﬁle` is `file`.
+std::string ASTBuilder::identifier(TerminalNode *n) {
+  std::string text = n->getText();
+  for (unsigned char c : text)
+    if (c >= 0x80)
+      return normalizeIdentifier(text);
+  return text;
+}
+
+// dottedName : NAME ('.' NAME)*
+std::string ASTBuilder::dottedName(P::DottedNameContext *c) {
+  std::string out;
+  for (auto *n : c->NAME())
+    out += (out.empty() ? "" : ".") + identifier(n);
+  return out;
+}
+
 NameExpr *ASTBuilder::storeName(TerminalNode *n) {
-  auto *e = env.ctx.make<NameExpr>(range(n), n->getText());
+  auto *e = env.ctx.make<NameExpr>(range(n), identifier(n));
   e->ctx = ExprContext::Store;
   return e;
 }
@@ -123,13 +141,13 @@ Stmt *ASTBuilder::simpleStmt(P::SimpleStmtContext *c) {
   if (auto *s = c->globalStmt()) {
     auto *g = env.ctx.make<NameListStmt>(StmtKind::Global, r);
     for (auto *n : s->NAME())
-      g->names.push_back(n->getText());
+      g->names.push_back(identifier(n));
     return g;
   }
   if (auto *s = c->nonlocalStmt()) {
     auto *g = env.ctx.make<NameListStmt>(StmtKind::Nonlocal, r);
     for (auto *n : s->NAME())
-      g->names.push_back(n->getText());
+      g->names.push_back(identifier(n));
     return g;
   }
   if (auto *s = c->assertStmt()) {
@@ -217,10 +235,10 @@ Stmt *ASTBuilder::importName(P::ImportNameContext *c) {
   for (auto *d : c->dottedAsName()) {
     Alias a;
     a.range = range(d);
-    a.name = d->dottedName()->getText();
+    a.name = dottedName(d->dottedName());
     auto names = d->dottedName()->NAME();
     if (d->NAME()) {
-      a.asname = d->NAME()->getText();
+      a.asname = identifier(d->NAME());
       a.target = storeName(d->NAME());
     } else {
       // `import a.b` binds `a`.
@@ -238,7 +256,7 @@ Stmt *ASTBuilder::importFrom(P::ImportFromContext *c) {
   for (auto *d : c->importDots())
     imp->level += d->getText() == "..." ? 3 : 1;
   if (c->dottedName())
-    imp->module = c->dottedName()->getText();
+    imp->module = dottedName(c->dottedName());
   auto *targets = c->importTargets();
   if (targets->getText() == "*") {
     env.diags.report(DiagID::Unsupported, range(targets), {"'from ... import *'"});
@@ -248,9 +266,9 @@ Stmt *ASTBuilder::importFrom(P::ImportFromContext *c) {
     Alias a;
     a.range = range(n);
     auto names = n->NAME();
-    a.name = names[0]->getText();
+    a.name = identifier(names[0]);
     if (names.size() > 1)
-      a.asname = names[1]->getText();
+      a.asname = identifier(names[1]);
     a.target = storeName(names.back());
     imp->names.push_back(std::move(a));
   }
@@ -353,7 +371,7 @@ Stmt *ASTBuilder::tryStmt(P::TryStmtContext *c) {
       error(tokenRange(env, h->getStart()), "default 'except:' must be last");
     }
     if (h->NAME()) {
-      eh.name = h->NAME()->getText();
+      eh.name = identifier(h->NAME());
       eh.target = storeName(h->NAME());
     }
     block(h->block(), eh.body);
@@ -388,7 +406,7 @@ Stmt *ASTBuilder::withStmt(P::WithStmtContext *c) {
 // funcDef : ASYNC? 'def' NAME typeParams? '(' paramList? ')' ('->' test)? ':' block
 Stmt *ASTBuilder::funcDef(P::FuncDefContext *c, std::vector<Expr *> decorators, SourceRange start) {
   SourceRange r = span(start, range(c));
-  auto *f = env.ctx.make<FunctionDefStmt>(r, c->NAME()->getText());
+  auto *f = env.ctx.make<FunctionDefStmt>(r, identifier(c->NAME()));
   f->nameRange = range(c->NAME());
   f->isAsync = c->ASYNC() != nullptr;
   f->decorators = std::move(decorators);
@@ -411,7 +429,7 @@ Stmt *ASTBuilder::funcDef(P::FuncDefContext *c, std::vector<Expr *> decorators, 
 // classDef : 'class' NAME typeParams? ('(' argList? ')')? ':' block
 Stmt *ASTBuilder::classDef(P::ClassDefContext *c, std::vector<Expr *> decorators, SourceRange start) {
   SourceRange r = span(start, range(c));
-  auto *k = env.ctx.make<ClassDefStmt>(r, c->NAME()->getText());
+  auto *k = env.ctx.make<ClassDefStmt>(r, identifier(c->NAME()));
   k->nameRange = range(c->NAME());
   k->decorators = std::move(decorators);
   if (c->typeParams())
@@ -432,7 +450,7 @@ Stmt *ASTBuilder::classDef(P::ClassDefContext *c, std::vector<Expr *> decorators
 std::vector<TypeParam> ASTBuilder::typeParams(P::TypeParamsContext *c) {
   std::vector<TypeParam> out;
   for (auto *p : c->typeParam())
-    out.push_back({p->NAME()->getText(), range(p->NAME())});
+    out.push_back({identifier(p->NAME()), range(p->NAME())});
   return out;
 }
 
@@ -463,7 +481,7 @@ void ASTBuilder::params(P::ParamListContext *c, std::vector<Param> &out) {
       bareStarLast = true;
       continue;
     }
-    q.name = p->NAME()->getText();
+    q.name = identifier(p->NAME());
     if (first == "*") {
       q.kind = ParamKind::VarArgs;
       stars.push_back(q.range);
@@ -503,7 +521,7 @@ void ASTBuilder::lambdaParams(P::LambdaParamListContext *c, std::vector<Param> &
       bareStarLast = first == "*";
       continue;
     }
-    q.name = p->NAME()->getText();
+    q.name = identifier(p->NAME());
     if (first == "*") {
       q.kind = ParamKind::VarArgs;
       stars.push_back(q.range);

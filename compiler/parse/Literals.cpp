@@ -4,6 +4,10 @@
 
 #include <cstdlib>
 
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+
 namespace weft::parse {
 
 NumberValue parseNumber(const std::string &text) {
@@ -178,14 +182,36 @@ bool decodeEscapes(const std::string &body, bool isBytes, bool isRaw, std::strin
         appendUtf8(out, v);
       break;
     }
-    case 'N':
-      if (!isBytes) {
-        error = "(unicode error) \\N{...} escapes are not supported by weft";
+    case 'N': {
+      if (isBytes) {
+        out += '\\';
+        out += e;
+        break;
+      }
+      // \N{NAME}: looked up in ICU's Unicode name table (names and aliases,
+      // case-insensitive), as CPython's unicodedata does.
+      size_t close = i < body.size() && body[i] == '{' ? body.find('}', i) : std::string::npos;
+      std::string where = "(unicode error) 'unicodeescape' codec can't decode bytes in position " +
+                          std::to_string(escStart) + "-";
+      if (close == std::string::npos || close == i + 1) {
+        error = where + std::to_string(i - 1) + ": malformed \\N character escape";
         return false;
       }
-      out += '\\';
-      out += e;
+      std::string name = body.substr(i + 1, close - i - 1);
+      UErrorCode status = U_ZERO_ERROR;
+      UChar32 cp = u_charFromName(U_UNICODE_CHAR_NAME, name.c_str(), &status);
+      if (U_FAILURE(status)) {
+        status = U_ZERO_ERROR;
+        cp = u_charFromName(U_CHAR_NAME_ALIAS, name.c_str(), &status);
+      }
+      if (U_FAILURE(status) || cp < 0) {
+        error = where + std::to_string(close) + ": unknown Unicode character name";
+        return false;
+      }
+      appendUtf8(out, static_cast<uint32_t>(cp));
+      i = close + 1;
       break;
+    }
     default:
       // An unknown escape keeps its backslash (CPython warns, we accept).
       out += '\\';
@@ -194,6 +220,33 @@ bool decodeEscapes(const std::string &body, bool isBytes, bool isRaw, std::strin
     }
   }
   return true;
+}
+
+std::string normalizeIdentifier(const std::string &utf8) {
+  UErrorCode status = U_ZERO_ERROR;
+  const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&status);
+  if (U_FAILURE(status))
+    return utf8;
+  std::u16string in(utf8.size(), u'\0'), norm;
+  int32_t len = 0;
+  u_strFromUTF8(reinterpret_cast<UChar *>(in.data()), static_cast<int32_t>(in.size()), &len, utf8.data(),
+                static_cast<int32_t>(utf8.size()), &status);
+  if (U_FAILURE(status))
+    return utf8;
+  in.resize(static_cast<size_t>(len));
+  norm.resize(in.size() * 4 + 8);
+  int32_t n = unorm2_normalize(nfkc, reinterpret_cast<const UChar *>(in.data()), len,
+                               reinterpret_cast<UChar *>(norm.data()), static_cast<int32_t>(norm.size()), &status);
+  if (U_FAILURE(status))
+    return utf8;
+  std::string out(static_cast<size_t>(n) * 3 + 4, '\0');
+  int32_t outLen = 0;
+  u_strToUTF8(out.data(), static_cast<int32_t>(out.size()), &outLen, reinterpret_cast<const UChar *>(norm.data()), n,
+              &status);
+  if (U_FAILURE(status))
+    return utf8;
+  out.resize(static_cast<size_t>(outLen));
+  return out;
 }
 
 } // namespace weft::parse

@@ -37,6 +37,9 @@ bool decodeEscapes(const std::string &body, bool isBytes, bool isRaw, std::strin
 /// Python's str may hold them).
 void appendUtf8(std::string &out, uint32_t cp);
 
+/// NFKC form of identifier [utf8], as PEP 3131 defines identifier equality.
+std::string normalizeIdentifier(const std::string &utf8);
+
 } // namespace weft::parse
 
 #endif

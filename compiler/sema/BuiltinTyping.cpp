@@ -216,7 +216,7 @@ const Type *Checker::callBuiltin(const std::string &name, CallExpr *c, const std
     return tc.list(tc.tuple(elts));
   }
   if (name == "range")
-    return tc.list(tc.intT());
+    return tc.named("range", {tc.intT()});
   if (name == "divmod") {
     const Type *t = numeric(tc.join(arg(0), arg(1)));
     return tc.tuple({t, t});
@@ -364,6 +364,24 @@ void Checker::updateHolder(Expr *holder, const Type *oldT, const Type *newT) {
   }
 }
 
+bool *Checker::refinedFlag(Expr *holder) {
+  if (auto *n = dyn_cast<NameExpr>(holder)) {
+    VarInfo *vi = lookupVar(n->id);
+    return vi ? &vi->refined : nullptr;
+  }
+  if (auto *a = dyn_cast<AttributeExpr>(holder)) {
+    if (!isa<NameExpr>(a->value))
+      return nullptr;
+    const Type *base = typeOfName(cast<NameExpr>(a->value));
+    if (!base->is(TypeKind::Instance))
+      return nullptr;
+    for (ClassInfo *c = base->cls; c; c = c->base)
+      if (c->fields.count(a->attr))
+        return &refinedFields[{c, a->attr}];
+  }
+  return nullptr;
+}
+
 void Checker::storeElement(Expr *containerExpr, const Type *container, int slot, const Type *v, Expr *valueExpr,
                            const std::string &what) {
   if (!(container->is(TypeKind::List) || container->is(TypeKind::Set) || container->is(TypeKind::Dict)))
@@ -372,10 +390,15 @@ void Checker::storeElement(Expr *containerExpr, const Type *container, int slot,
     return;
   const Type *cur = container->args[static_cast<size_t>(slot)];
   const Type *next;
+  bool *refined = refinedFlag(containerExpr);
   if (cur->is(TypeKind::Unknown)) {
     next = v; // an empty [] or {} takes its element type from its first use
+    if (refined)
+      *refined = true;
   } else {
     next = tc.widen(cur, v);
+    if (!next && refined && *refined)
+      next = tc.object(); // built up from empty: heterogeneous is allowed
     if (!next) {
       SourceRange r = valueExpr ? valueExpr->range : containerExpr->range;
       if (what == "key")
@@ -455,7 +478,7 @@ const Type *Checker::builtinMethod(const Type *recv, const std::string &name, Ca
       return v->isLenient() ? v : tc.optional(v);
     }
     if (name == "keys")
-      return tc.list(k);
+      return tc.set(k); // a keys view supports the set operators
     if (name == "values")
       return tc.list(v);
     if (name == "items")

@@ -7,6 +7,8 @@
 #include "sema/AstWalk.h"
 #include "sema/TypeCheckerImpl.h"
 
+#include <set>
+
 namespace weft {
 
 namespace {
@@ -40,6 +42,67 @@ bool hasNoneMember(const Type *t) {
 
 bool isDunder(const std::string &s) {
   return s.size() > 4 && s.compare(0, 2, "__") == 0 && s.compare(s.size() - 2, 2, "__") == 0;
+}
+
+/// Whether a value of builtin kind [k] has attribute [name] (CPython 3.11's
+/// dir(), dunders aside). Null when the kind is not a modelled builtin.
+const std::set<std::string> *builtinAttributes(TypeKind k) {
+  static const std::set<std::string> intAttrs = {"as_integer_ratio", "bit_count", "bit_length", "conjugate",
+                                                 "denominator", "from_bytes", "imag", "numerator", "real",
+                                                 "to_bytes"};
+  static const std::set<std::string> floatAttrs = {"as_integer_ratio", "conjugate", "fromhex", "hex",
+                                                   "imag", "is_integer", "real"};
+  static const std::set<std::string> strAttrs = {
+      "capitalize", "casefold", "center", "count", "encode", "endswith", "expandtabs", "find", "format",
+      "format_map", "index", "isalnum", "isalpha", "isascii", "isdecimal", "isdigit", "isidentifier",
+      "islower", "isnumeric", "isprintable", "isspace", "istitle", "isupper", "join", "ljust", "lower",
+      "lstrip", "maketrans", "partition", "removeprefix", "removesuffix", "replace", "rfind", "rindex",
+      "rjust", "rpartition", "rsplit", "rstrip", "split", "splitlines", "startswith", "strip", "swapcase",
+      "title", "translate", "upper", "zfill"};
+  static const std::set<std::string> bytesAttrs = {
+      "capitalize", "center", "count", "decode", "endswith", "expandtabs", "find", "fromhex", "hex",
+      "index", "isalnum", "isalpha", "isascii", "isdigit", "islower", "isspace", "istitle", "isupper",
+      "join", "ljust", "lower", "lstrip", "maketrans", "partition", "removeprefix", "removesuffix",
+      "replace", "rfind", "rindex", "rjust", "rpartition", "rsplit", "rstrip", "split", "splitlines",
+      "startswith", "strip", "swapcase", "title", "translate", "upper", "zfill"};
+  static const std::set<std::string> listAttrs = {"append", "clear", "copy", "count", "extend", "index",
+                                                  "insert", "pop", "remove", "reverse", "sort"};
+  static const std::set<std::string> dictAttrs = {"clear", "copy", "fromkeys", "get", "items", "keys",
+                                                  "pop", "popitem", "setdefault", "update", "values"};
+  static const std::set<std::string> setAttrs = {
+      "add", "clear", "copy", "difference", "difference_update", "discard", "intersection",
+      "intersection_update", "isdisjoint", "issubset", "issuperset", "pop", "remove",
+      "symmetric_difference", "symmetric_difference_update", "union", "update"};
+  static const std::set<std::string> tupleAttrs = {"count", "index"};
+  switch (k) {
+  case TypeKind::Int: case TypeKind::Bool: return &intAttrs;
+  case TypeKind::Float: return &floatAttrs;
+  case TypeKind::Str: return &strAttrs;
+  case TypeKind::Bytes: return &bytesAttrs;
+  case TypeKind::List: return &listAttrs;
+  case TypeKind::Dict: return &dictAttrs;
+  case TypeKind::Set: return &setAttrs;
+  case TypeKind::Tuple: return &tupleAttrs;
+  default: return nullptr;
+  }
+}
+
+/// CPython's name for a type in operator messages.
+std::string pyName(const TypeContext &tc, const Type *t) {
+  return t->is(TypeKind::None) ? "NoneType" : tc.str(t);
+}
+
+/// Ordering categories: values of two different ones cannot be compared with `<`.
+int orderCategory(const Type *t) {
+  switch (t->kind) {
+  case TypeKind::Bool: case TypeKind::Int: case TypeKind::Float: return 1;
+  case TypeKind::Str: return 2;
+  case TypeKind::Bytes: return 3;
+  case TypeKind::List: return 4;
+  case TypeKind::Tuple: return 5;
+  case TypeKind::None: return 6;
+  default: return 0;
+  }
 }
 
 /// A constant index such as `0` or `-1`, for tuples and gather results.
@@ -106,9 +169,14 @@ const Type *Checker::typeOf(Expr *e) {
   }
   case ExprKind::Compare: {
     auto *c = cast<CompareExpr>(e);
-    typeOf(c->left);
-    for (Expr *x : c->comparators)
-      typeOf(x);
+    const Type *prev = typeOf(c->left);
+    for (size_t i = 0; i < c->comparators.size(); ++i) {
+      const Type *cur = typeOf(c->comparators[i]);
+      CompareOp op = c->ops[i];
+      if (op == CompareOp::Lt || op == CompareOp::LtE || op == CompareOp::Gt || op == CompareOp::GtE)
+        checkOrdering(op, prev, cur, e->range);
+      prev = cur;
+    }
     return tc.boolT();
   }
   case ExprKind::Call: return typeOfCall(cast<CallExpr>(e));
@@ -287,6 +355,11 @@ const Type *Checker::instanceAttribute(ClassInfo *cls, const Type *self, const s
   if (!cls->closed() || usesSetattr || storedAttrs.count(attr) || isDunder(attr) ||
       cls->hasMethod("__getattr__") || cls->hasMethod("__getattribute__"))
     return tc.unknown();
+  // A base class method may use what only its subclasses define.
+  for (auto &[def, other] : classes)
+    if (other != cls && other->isSubclassOf(cls) &&
+        (other->fields.count(attr) || other->methods.count(attr) || other->classVars.count(attr)))
+      return tc.unknown();
   return nullptr;
 }
 
@@ -347,9 +420,35 @@ const Type *Checker::attributeOf(const Type *t, const std::string &attr, Attribu
   case TypeKind::Function:
   case TypeKind::BuiltinFunc:
     return attr == "__name__" ? tc.str() : tc.unknown();
+  case TypeKind::Coroutine:
+    checkCoroutineAttribute(t, attr, a->range);
+    return tc.unknown();
   default:
+    if (const std::set<std::string> *known = builtinAttributes(t->kind))
+      if (!known->count(attr) && !isDunder(attr))
+        reportMissingAttribute(t, attr, a->range);
     return tc.unknown();
   }
+}
+
+void Checker::checkCoroutineAttribute(const Type *t, const std::string &attr, SourceRange r) {
+  static const std::set<std::string> known = {"send", "throw", "close", "cr_await", "cr_frame",
+                                              "cr_running", "cr_code", "cr_origin"};
+  if (!known.count(attr) && !isDunder(attr))
+    error(r, "'" + tc.str(t) + "' object has no attribute '" + attr + "' (a coroutine must be awaited first)");
+}
+
+void Checker::checkOrdering(CompareOp op, const Type *l, const Type *r, SourceRange range) {
+  static const char *names[] = {"==", "!=", "<", "<=", ">", ">="};
+  for (const Type *lm : l->is(TypeKind::Union) ? l->args : std::vector<const Type *>{l})
+    for (const Type *rm : r->is(TypeKind::Union) ? r->args : std::vector<const Type *>{r}) {
+      int a = orderCategory(lm), b = orderCategory(rm);
+      if (a && b && a != b) {
+        error(range, std::string("'") + names[static_cast<int>(op)] + "' not supported between instances of '" +
+                         pyName(tc, lm) + "' and '" + pyName(tc, rm) + "'");
+        return;
+      }
+    }
 }
 
 const Type *Checker::typeOfAttribute(AttributeExpr *a) {
@@ -580,7 +679,7 @@ const Type *Checker::iterElement(const Type *t) {
   case TypeKind::Bytes:
     return tc.intT();
   case TypeKind::Named:
-    if (t->name == "Generator" && !t->args.empty())
+    if ((t->name == "Generator" || t->name == "range") && !t->args.empty())
       return t->args[0];
     return tc.unknown();
   default:
@@ -871,7 +970,13 @@ const Type *Checker::callValue(const Type *callee, CallExpr *c, const std::vecto
     return construct(callee->cls, c, args);
   case TypeKind::BuiltinFunc:
     return callBuiltin(callee->name, c, args);
+  case TypeKind::Instance:
+    if (callee->cls->closed() && !callee->cls->hasMethod("__call__"))
+      error(c->func->range, "'" + tc.str(callee) + "' object is not callable");
+    return tc.unknown();
   default:
+    if (builtinAttributes(callee->kind) || callee->is(TypeKind::Coroutine))
+      error(c->func->range, "'" + pyName(tc, callee) + "' object is not callable");
     return tc.unknown();
   }
 }
@@ -935,8 +1040,16 @@ const Type *Checker::typeOfCall(CallExpr *c) {
     case TypeKind::Set: case TypeKind::Tuple: case TypeKind::Int: case TypeKind::Float:
     case TypeKind::Bool:
       keywordTypes();
+      if (!builtinAttributes(recv->kind)->count(name) && !isDunder(name)) {
+        reportMissingAttribute(recv, name, attr->range);
+        return tc.unknown();
+      }
       return builtinMethod(recv, name, c, args, attr->value);
-    case TypeKind::Task: case TypeKind::Future: case TypeKind::Coroutine: case TypeKind::Named:
+    case TypeKind::Coroutine:
+      checkCoroutineAttribute(recv, name, attr->range);
+      keywordTypes();
+      return tc.unknown();
+    case TypeKind::Task: case TypeKind::Future: case TypeKind::Named:
       keywordTypes();
       return namedMethod(recv, name, c, args);
     case TypeKind::Union:

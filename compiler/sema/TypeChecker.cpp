@@ -57,13 +57,12 @@ bool Checker::run() {
     forEachExprOf(s, [&](Expr *e) {
       walkExpr(e, [&](Expr *x) {
         if (auto *a = dyn_cast<AttributeExpr>(x)) {
-          if (a->ctx == ExprContext::Store) {
-            auto *base = dyn_cast<NameExpr>(a->value);
-            if (!base || base->id != "self")
-              storedAttrs.insert(a->attr);
-          }
+          if (a->ctx == ExprContext::Store)
+            storedAttrs.insert(a->attr);
+          if (a->attr == "__setattr__" || a->attr == "__dict__")
+            usesSetattr = true;
         } else if (auto *n = dyn_cast<NameExpr>(x)) {
-          if (n->id == "setattr" || n->id == "__dict__")
+          if (n->id == "setattr" || n->id == "__dict__" || n->id == "vars")
             usesSetattr = true;
         }
       });
@@ -391,6 +390,11 @@ void Checker::defineFunction(FunctionDefStmt *d, ClassInfo *owner) {
     });
   }
   f->otherDecorators = false;
+  // __new__ is implicitly static; these two are implicitly class methods.
+  if (owner && d->name == "__new__")
+    f->isStatic = true;
+  if (owner && (d->name == "__init_subclass__" || d->name == "__class_getitem__"))
+    f->isClassMethod = true;
   for (Expr *dec : d->decorators) {
     auto *n = dyn_cast<NameExpr>(dec);
     std::string name = n ? n->id : "";
@@ -407,7 +411,9 @@ void Checker::defineFunction(FunctionDefStmt *d, ClassInfo *owner) {
     if (p.defaultValue)
       typeOf(p.defaultValue);
   }
-  const Type *value = f->otherDecorators ? tc.unknown() : tc.function(f);
+  // A decorated def is not a plain function value (a class-body alias of a
+  // classmethod would otherwise look unbound).
+  const Type *value = d->decorators.empty() ? tc.function(f) : tc.unknown();
   if (owner) {
     owner->methods[d->name] = f;
   }
@@ -471,9 +477,17 @@ ClassInfo *Checker::defineClass(ClassDefStmt *d) {
       if (auto *n = dyn_cast<NameExpr>(a->target))
         c->fields[n->id] = annotationType(a->annotation);
   }
-  for (auto &[name, vi] : cenv->vars)
-    if (!c->methods.count(name) && !c->fields.count(name))
+  for (auto &[name, vi] : cenv->vars) {
+    if (c->methods.count(name) || c->fields.count(name))
+      continue;
+    if (name == "__slots__")
+      c->openBase = true; // attributes set through object.__setattr__ and friends
+    // `pd = pendown` in a class body is another name for the method.
+    if (vi.type->is(TypeKind::Function) && vi.type->func && vi.type->func->owner == c)
+      c->methods[name] = vi.type->func;
+    else
       c->classVars[name] = vi.type;
+  }
   collectFields(c);
   Env *outer = frame->env;
   VarInfo &vi = outer->vars[d->name];
@@ -551,43 +565,6 @@ const Type *Checker::checkBody(FuncInfo *f, const std::vector<const Type *> *arg
 
 // ---------------------------------------------------------------- assignment
 
-Env *Checker::envForStore(const std::string &name) {
-  Env *e = frame->env;
-  if (e->globals.count(name))
-    return moduleEnv;
-  if (e->nonlocals.count(name)) {
-    for (Env *p = e->parent; p && !p->isModule; p = p->parent)
-      if (p->vars.count(name))
-        return p;
-  }
-  return e;
-}
-
-VarInfo *Checker::lookupVar(const std::string &name, bool *isLocal) {
-  Env *e = frame->env;
-  if (isLocal)
-    *isLocal = false;
-  if (e->globals.count(name)) {
-    auto it = moduleEnv->vars.find(name);
-    if (isLocal)
-      *isLocal = e == moduleEnv;
-    return it == moduleEnv->vars.end() ? nullptr : &it->second;
-  }
-  for (Env *x = e; x; x = x->parent) {
-    if (x->isClass && x != e)
-      continue;
-    if (x != e && e->nonlocals.count(name) && x->isModule)
-      return nullptr;
-    auto it = x->vars.find(name);
-    if (it != x->vars.end()) {
-      if (isLocal)
-        *isLocal = x == e;
-      return &it->second;
-    }
-  }
-  return nullptr;
-}
-
 static bool containsUnknown(const Type *t) {
   if (t->is(TypeKind::Unknown))
     return true;
@@ -606,11 +583,17 @@ void Checker::assignName(NameExpr *n, const Type *v, bool rebind, Expr *valueExp
     e->vars[n->id] = {v, strictCall};
     declared = v;
   } else if (rebind || it->second.type->is(TypeKind::Unknown)) {
+    if (containsUnknown(it->second.type))
+      it->second.refined = true;
     const Type *w = tc.widen(it->second.type, v);
     it->second.type = w ? w : v;
     declared = it->second.type;
   } else {
+    if (containsUnknown(it->second.type))
+      it->second.refined = true;
     const Type *w = tc.widen(it->second.type, v);
+    if (!w && it->second.refined && it->second.type->kind == v->kind)
+      w = tc.join(it->second.type, v);
     if (!w) {
       error(valueExpr ? valueExpr->range : n->range,
             "cannot assign " + show(v) + " to '" + n->id + "' of type " + show(it->second.type));
@@ -670,6 +653,16 @@ void Checker::assignTarget(Expr *target, const Type *v, bool rebind, Expr *value
     bool starred = false;
     for (Expr *x : elts)
       starred |= isa<StarredExpr>(x);
+    if (!starred && (v->is(TypeKind::Tuple) || v->is(TypeKind::GatherList)) && !v->variadic &&
+        v->args.size() != elts.size()) {
+      if (v->args.size() > elts.size())
+        error(valueExpr ? valueExpr->range : target->range,
+              "too many values to unpack (expected " + std::to_string(elts.size()) + ")");
+      else
+        error(valueExpr ? valueExpr->range : target->range,
+              "not enough values to unpack (expected " + std::to_string(elts.size()) + ", got " +
+                  std::to_string(v->args.size()) + ")");
+    }
     for (size_t i = 0; i < elts.size(); ++i) {
       const Type *ei = tc.unknown();
       if (!starred && (v->is(TypeKind::Tuple) || v->is(TypeKind::GatherList)) && !v->variadic &&
@@ -713,6 +706,45 @@ void Checker::assignTarget(Expr *target, const Type *v, bool rebind, Expr *value
     break;
   }
 }
+
+
+Env *Checker::envForStore(const std::string &name) {
+  Env *e = frame->env;
+  if (e->globals.count(name))
+    return moduleEnv;
+  if (e->nonlocals.count(name)) {
+    for (Env *p = e->parent; p && !p->isModule; p = p->parent)
+      if (p->vars.count(name))
+        return p;
+  }
+  return e;
+}
+
+VarInfo *Checker::lookupVar(const std::string &name, bool *isLocal) {
+  Env *e = frame->env;
+  if (isLocal)
+    *isLocal = false;
+  if (e->globals.count(name)) {
+    auto it = moduleEnv->vars.find(name);
+    if (isLocal)
+      *isLocal = e == moduleEnv;
+    return it == moduleEnv->vars.end() ? nullptr : &it->second;
+  }
+  for (Env *x = e; x; x = x->parent) {
+    if (x->isClass && x != e)
+      continue;
+    if (x != e && e->nonlocals.count(name) && x->isModule)
+      return nullptr;
+    auto it = x->vars.find(name);
+    if (it != x->vars.end()) {
+      if (isLocal)
+        *isLocal = x == e;
+      return &it->second;
+    }
+  }
+  return nullptr;
+}
+
 
 void Checker::forgetPath(const std::string &key) {
   if (key.empty())

@@ -26,6 +26,9 @@ namespace weft {
 struct VarInfo {
   const Type *type = nullptr;
   bool strictOptional = false;
+  /// Its element types were inferred from first use (`x = []; x.append(1)`):
+  /// a later store of another type makes them object instead of an error.
+  bool refined = false;
 };
 
 /// The variables of one scope: the module, a function (one per body check) or a class body.
@@ -107,8 +110,13 @@ public:
                             bool keywords);
   const Type *callValue(const Type *callee, CallExpr *c, const std::vector<const Type *> &args);
   bool isAwaitable(const Type *t);
+  void checkCoroutineAttribute(const Type *t, const std::string &attr, SourceRange r);
+  void checkOrdering(CompareOp op, const Type *l, const Type *r, SourceRange range);
   void reportMissingAttribute(const Type *t, const std::string &attr, SourceRange r);
   void updateHolder(Expr *holder, const Type *oldT, const Type *newT);
+  /// The refined flag of the variable or field [holder] names (null when it names neither).
+  bool *refinedFlag(Expr *holder);
+  std::map<std::pair<ClassInfo *, std::string>, bool> refinedFields;
   const Type *construct(ClassInfo *cls, CallExpr *c, const std::vector<const Type *> &args);
   const Type *attributeOf(const Type *t, const std::string &attr, AttributeExpr *a);
   const Type *instanceAttribute(ClassInfo *c, const Type *self, const std::string &attr, bool viaSuper);
