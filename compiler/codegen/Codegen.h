@@ -28,8 +28,14 @@
 namespace weft {
 
 struct CodegenOptions {
-  bool emitMain = true; ///< emit `int main()` calling wrt_main (AOT builds)
+  bool emitMain = true;       ///< emit `int main()` calling wrt_main (AOT builds)
+  bool exportModule = false;  ///< the init function returns the module object (imported modules)
+  /// Compiled modules that main() registers with the runtime before running.
+  std::vector<std::string> registerModules;
 };
+
+/// The symbol of module [name]'s init function.
+std::string moduleInitSymbol(const std::string &name);
 
 /// Builds the LLVM module for [m] (its init function is "weft.module.init").
 std::unique_ptr<llvm::Module> generateModule(Module &m, const SourceManager &sm,

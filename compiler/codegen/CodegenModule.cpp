@@ -29,6 +29,8 @@ Codegen::Codegen(Module &m, const SourceManager &sm, llvm::LLVMContext &ctx, con
                                           b.getInt64Ty()}, "weft.coro");
 }
 
+std::string moduleInitSymbol(const std::string &name) { return "weft.module." + name + ".init"; }
+
 std::unique_ptr<llvm::Module> generateModule(Module &m, const SourceManager &sm, llvm::LLVMContext &ctx,
                                              const CodegenOptions &opts) {
   Codegen cg(m, sm, ctx, opts);
@@ -242,6 +244,19 @@ void Codegen::emitClass(ClassDefStmt *c) {
   storeName(c->target, result);
 }
 
+/// An imported module hands its bound globals to the runtime as a module
+/// object (wrt_module_export copies them into its attributes).
+static Value *emitModuleExport(Codegen &cg) {
+  std::vector<llvm::Constant *> names;
+  for (const std::string &n : cg.ast.scope->globalSlots)
+    names.push_back(llvm::cast<llvm::Constant>(cg.cString(n)));
+  auto *arrTy = llvm::ArrayType::get(cg.abi->ptr(), names.size());
+  auto *namesGV = new llvm::GlobalVariable(*cg.mod, arrTy, true, llvm::GlobalValue::PrivateLinkage,
+                                           llvm::ConstantArray::get(arrTy, names), "weft.global.names");
+  Value *globals = cg.b.CreateLoad(cg.abi->ptr(), cg.globalsBlock);
+  return cg.callRT("wrt_module_export", {cg.cString(cg.ast.name), cg.b.getInt64(names.size()), namesGV, globals});
+}
+
 std::unique_ptr<llvm::Module> Codegen::run() {
   globalsBlock = new llvm::GlobalVariable(*mod, abi->ptr(), false, llvm::GlobalValue::InternalLinkage,
                                           llvm::ConstantPointerNull::get(abi->ptr()), "weft.globals");
@@ -259,7 +274,7 @@ std::unique_ptr<llvm::Module> Codegen::run() {
   fs = &state;
   state.scope = ast.scope;
   state.fn = llvm::Function::Create(llvm::FunctionType::get(abi->valueType(), {}, false),
-                                    llvm::GlobalValue::ExternalLinkage, "weft.module.init", *mod);
+                                    llvm::GlobalValue::ExternalLinkage, moduleInitSymbol(ast.name), *mod);
   state.entry = llvm::BasicBlock::Create(ctx, "entry", state.fn);
   setBlock(state.entry);
   state.errorExit = llvm::BasicBlock::Create(ctx, "error.exit", state.fn);
@@ -270,8 +285,12 @@ std::unique_ptr<llvm::Module> Codegen::run() {
   emitPrologue(*this, ast.scope, 0);
   emitCellCreation(*this, ast.scope, 0);
   emitBody(ast.body);
-  if (blockOpen())
-    emitReturn(noneValue());
+  if (blockOpen()) {
+    if (opts.exportModule)
+      emitReturn(check(emitModuleExport(*this)));
+    else
+      emitReturn(noneValue());
+  }
   setBlock(state.returnBlock);
   b.CreateRet(b.CreateLoad(abi->valueType(), state.retval));
   setBlock(state.errorExit);
@@ -283,6 +302,11 @@ std::unique_ptr<llvm::Module> Codegen::run() {
     auto *mainFn = llvm::Function::Create(llvm::FunctionType::get(i32, {i32, abi->ptr()}, false),
                                           llvm::GlobalValue::ExternalLinkage, "main", *mod);
     b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", mainFn));
+    for (const std::string &name : opts.registerModules) {
+      llvm::FunctionCallee init = mod->getOrInsertFunction(moduleInitSymbol(name),
+                                                           llvm::FunctionType::get(abi->valueType(), {}, false));
+      abi->call(b, "wrt_register_module", {cString(name), init.getCallee()});
+    }
     Value *status = abi->call(b, "wrt_main", {b.CreateSExt(mainFn->getArg(0), b.getInt64Ty()), mainFn->getArg(1), state.fn});
     b.CreateRet(b.CreateTrunc(status, i32));
   }

@@ -9,11 +9,13 @@
 #include "codegen/Codegen.h"
 #include "codegen/ObjectEmitter.h"
 #include "diag/Diagnostics.h"
+#include "driver/ModuleLoader.h"
 #include "parse/Parser.h"
 #include "sema/NameResolver.h"
 #include "sema/TypeChecker.h"
 
 #include "llvm/IR/Verifier.h"
+#include "llvm/Linker/Linker.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -39,6 +41,16 @@ std::string findRuntimeLibrary(const char *argv0) {
   llvm::SmallString<256> p(toolDir(argv0));
   llvm::sys::path::append(p, "..", "lib", "libweft_runtime.a");
   return std::string(p);
+}
+
+/// The stdlib folder: next to the build's bin/ (build/stdlib), or the
+/// source tree's when running from elsewhere.
+std::string findStdlib(const char *argv0) {
+  llvm::SmallString<256> p(toolDir(argv0));
+  llvm::sys::path::append(p, "..", "stdlib");
+  if (llvm::sys::fs::is_directory(p))
+    return std::string(p);
+  return "";
 }
 
 int link(const std::string &object, const std::string &output, const char *argv0, std::string &error) {
@@ -91,26 +103,50 @@ int runDriver(const DriverOptions &opts, const char *argv0) {
   }
 
   ASTContext astCtx;
-  Module *m = parseModule(sm, file, astCtx, diags, "__main__");
-  if (!m || diags.hasErrors())
+  std::vector<std::string> searchDirs{std::string(llvm::sys::path::parent_path(opts.input))};
+  if (searchDirs[0].empty())
+    searchDirs[0] = ".";
+  ModuleLoader loader(sm, astCtx, diags, searchDirs, findStdlib(argv0));
+  if (!loader.load(file))
     return 1;
+  Module *m = loader.modules().front().ast;
   if (opts.emit == Emit::AST) {
     std::ostringstream ss;
     dumpAST(*m, ss);
     return writeText(opts.output, ss.str()) ? 0 : 1;
   }
 
+  // Names, then types: every module is resolved before any is generated.
   ScopeArena scopes;
-  if (!resolveNames(*m, astCtx, scopes, diags))
+  for (const LoadedModule &lm : loader.modules())
+    resolveNames(*lm.ast, astCtx, scopes, diags);
+  if (diags.hasErrors())
     return 1;
-  if (!checkTypes(*m, diags) || diags.hasErrors())
+  for (const LoadedModule &lm : loader.modules())
+    if (!lm.fromStdlib)
+      checkTypes(*lm.ast, diags);
+  if (diags.hasErrors())
     return 1;
   if (opts.command == Command::Check)
-    return diags.hasErrors() ? 1 : 0;
+    return 0;
 
   llvm::LLVMContext llctx;
   CodegenOptions cgOpts;
+  for (size_t i = 1; i < loader.modules().size(); ++i)
+    cgOpts.registerModules.push_back(loader.modules()[i].name);
   std::unique_ptr<llvm::Module> ir = generateModule(*m, sm, llctx, cgOpts);
+  llvm::Linker linker(*ir);
+  for (size_t i = 1; i < loader.modules().size(); ++i) {
+    CodegenOptions depOpts;
+    depOpts.emitMain = false;
+    depOpts.exportModule = true;
+    std::unique_ptr<llvm::Module> dep = generateModule(*loader.modules()[i].ast, sm, llctx, depOpts);
+    if (linker.linkInModule(std::move(dep))) {
+      std::cerr << "weft: error: internal compiler error: cannot link module '" << loader.modules()[i].name
+                << "' [internal]\n";
+      return 1;
+    }
+  }
   if (!prepareForHost(*ir, error)) {
     std::cerr << "weft: error: " << error << "\n";
     return 1;

@@ -77,6 +77,12 @@ private:
   bool indent(const Token *first);
   bool bracket(const Token *tok);
   void fail(DiagID id, const Token *at, std::vector<std::string> args = {});
+  void truncate(const Token *at);
+
+public:
+  LexError error;
+
+private:
   void emitSynthetic(size_t type, const Token *at, const char *text);
 
   ParseEnv &env;
@@ -91,10 +97,29 @@ private:
   std::vector<OpenBracket> brackets;
 };
 
+// Records the error instead of reporting it: the caller first parses the
+// complete logical lines before it, so that, as with CPython's interleaved
+// tokenizer and parser, an earlier syntax error is reported first.
 void LogicalLexer::fail(DiagID id, const Token *at, std::vector<std::string> args) {
   if (id == DiagID::SyntaxError && !args.empty())
     args[0] = prefix + args[0];
-  env.diags.report(id, tokenRange(env, at), args);
+  error = {id, tokenRange(env, at), std::move(args)};
+  truncate(at);
+}
+
+// Keeps the tokens up to the last logical line end, closes the open blocks
+// and ends the stream at [at], so that prefix can still be parsed.
+void LogicalLexer::truncate(const Token *at) {
+  size_t keep = out.size();
+  while (keep > 0 && out[keep - 1]->getType() != WeftParser::NEWLINE)
+    --keep;
+  out.resize(keep);
+  long open = 0;
+  for (auto &t : out)
+    open += t->getType() == WeftParser::INDENT ? 1 : t->getType() == WeftParser::DEDENT ? -1 : 0;
+  for (; open > 0; --open)
+    emitSynthetic(WeftParser::DEDENT, at, "");
+  emitSynthetic(Token::EOF, at, "<EOF>");
 }
 
 void LogicalLexer::emitSynthetic(size_t type, const Token *at, const char *text) {
@@ -280,9 +305,11 @@ bool LogicalLexer::bracket(const Token *tok) {
 } // namespace
 
 bool lexLogicalTokens(ParseEnv &env, WeftLexer &lexer, int initialDepth, const std::string &errorPrefix,
-                      std::vector<std::unique_ptr<Token>> &out) {
+                      std::vector<std::unique_ptr<Token>> &out, LexError &error) {
   LogicalLexer l(env, lexer, initialDepth, errorPrefix, out);
-  return l.run();
+  bool ok = l.run();
+  error = std::move(l.error);
+  return ok;
 }
 
 } // namespace weft::parse

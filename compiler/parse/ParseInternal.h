@@ -43,14 +43,23 @@ SourceLoc tokenBegin(const antlr4::Token *t);
 SourceLoc tokenEnd(const antlr4::Token *t);
 SourceRange tokenRange(const ParseEnv &env, const antlr4::Token *t);
 
+/// A tokenizer error, reported by the caller after any earlier syntax errors.
+struct LexError {
+  DiagID id = DiagID::SyntaxError;
+  SourceRange range;
+  std::vector<std::string> args;
+};
+
 /// Lexes [input] into logical tokens: NEWLINE/INDENT/DEDENT as Python's
 /// tokenizer makes them, blank lines and newlines inside brackets dropped.
 /// [initialDepth] 1 treats the whole text as bracketed (f-string fields).
-/// Reports tokenizer errors (bad characters, unterminated strings, bracket and
-/// indentation problems, the nesting limits); returns false after one, since
-/// like CPython's tokenizer it cannot usefully go on.
+/// On a tokenizer error (bad characters, unterminated strings, bracket and
+/// indentation problems, the nesting limits) it stops, since like CPython's
+/// tokenizer it cannot usefully go on: it fills [error], leaves in [out] the
+/// complete logical lines before the error (closed with DEDENTs and EOF) and
+/// returns false.
 bool lexLogicalTokens(ParseEnv &env, WeftLexer &lexer, int initialDepth, const std::string &errorPrefix,
-                      std::vector<std::unique_ptr<antlr4::Token>> &out);
+                      std::vector<std::unique_ptr<antlr4::Token>> &out, LexError &error);
 
 /// Reports (once) and returns false if an expression in [body] is nested
 /// deeper than maxExprDepth. Recursive: run it on the parser's big stack.

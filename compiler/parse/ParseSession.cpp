@@ -14,12 +14,17 @@ namespace {
 /// since ANTLR's recovery tends to produce follow-on errors there.
 class SyntaxErrorListener : public antlr4::BaseErrorListener {
 public:
-  SyntaxErrorListener(ParseEnv &env, const std::string &prefix) : env(env), prefix(prefix) {}
+  /// Errors on or after line [limit] (0: none) are dropped: they come from
+  /// the end of a token stream cut short by a tokenizer error.
+  SyntaxErrorListener(ParseEnv &env, const std::string &prefix, size_t limit = 0)
+      : env(env), prefix(prefix), limit(limit) {}
 
   void syntaxError(antlr4::Recognizer *recognizer, antlr4::Token *offending, size_t line, size_t col,
                    const std::string &msg, std::exception_ptr e) override {
     // After a first error, one at the end of input is almost always its echo.
     if (line == lastLine || (lastLine && offending && offending->getType() == antlr4::Token::EOF))
+      return;
+    if (limit && (line >= limit || (offending && offending->getType() == antlr4::Token::EOF)))
       return;
     lastLine = line;
     std::string text = prefix + describe(dynamic_cast<antlr4::Parser *>(recognizer), offending);
@@ -86,6 +91,7 @@ private:
 
   ParseEnv &env;
   const std::string &prefix;
+  size_t limit;
   size_t lastLine = 0;
 };
 
@@ -102,13 +108,22 @@ ParseSession::ParseSession(ParseEnv &env, const std::string &text, size_t line, 
 ParseSession::~ParseSession() = default;
 
 bool ParseSession::prepare(int initialDepth) {
-  if (!lexLogicalTokens(env, *lexer, initialDepth, prefix, tokens))
-    return false;
+  LexError lexError;
+  bool ok = lexLogicalTokens(env, *lexer, initialDepth, prefix, tokens, lexError);
   source = std::make_unique<antlr4::ListTokenSource>(std::move(tokens));
   stream = std::make_unique<antlr4::CommonTokenStream>(source.get());
   parser = std::make_unique<WeftParser>(stream.get());
   parser->removeErrorListeners();
-  return true;
+  if (ok)
+    return true;
+  // Report syntax errors in the lines before the tokenizer error first.
+  if (initialDepth == 0) {
+    listener = std::make_unique<SyntaxErrorListener>(env, prefix, std::max<size_t>(1, lexError.range.begin.line));
+    parser->addErrorListener(listener.get());
+    parser->fileInput();
+  }
+  env.diags.report(lexError.id, lexError.range, lexError.args);
+  return false;
 }
 
 template <typename Ctx> Ctx *ParseSession::runParser(Ctx *(WeftParser::*rule)()) {

@@ -441,7 +441,9 @@ bool TypeContext::isInstanceOf(const Type *t, const Type *target) {
 }
 
 const Type *TypeContext::narrowTo(const Type *t, const Type *target) {
-  if (target->is(TypeKind::Unknown))
+  // An unknown value may be a subclass of a builtin with more attributes
+  // (a named tuple, a struct_time): only declared `object`s are narrowed.
+  if (target->is(TypeKind::Unknown) || t->is(TypeKind::Unknown))
     return t;
   if (t->isLenient())
     return target;
@@ -450,6 +452,8 @@ const Type *TypeContext::narrowTo(const Type *t, const Type *target) {
       target->is(TypeKind::Union) ? target->args : std::vector<const Type *>{target};
   std::vector<const Type *> out;
   for (const Type *m : members) {
+    if (m->is(TypeKind::Unknown))
+      return t;
     if (m->isLenient()) {
       out.push_back(target);
       continue;

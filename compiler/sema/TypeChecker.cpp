@@ -603,6 +603,11 @@ void Checker::assignName(NameExpr *n, const Type *v, bool rebind, Expr *valueExp
     declared = w;
   }
   forgetPath(n->id);
+  if (v->is(TypeKind::Unknown)) {
+    // Whatever was stored, the old declared type no longer tells what is there.
+    frame->flow[n->id] = v;
+    return;
+  }
   if (v->isLenient())
     return;
   // What the variable holds right after the store: the stored value's type,

@@ -24,6 +24,8 @@ int64_t wrt_main(int64_t argc, char **argv, WModuleInit init);
 WValue *wrt_alloc_roots(int64_t n);
 WValue wrt_import(const char *dottedName);
 void wrt_register_module(const char *name, WModuleInit init);
+/// Builds the module object of a compiled module from its bound globals.
+WValue wrt_module_export(const char *name, int64_t n, const char *const *names, WValue *globals);
 
 // ---- constants
 WValue wrt_str_const(const char *utf8, int64_t nbytes);
