@@ -60,6 +60,25 @@ def count_report(path):
     return passed, failed, skipped, names
 
 
+def count_output(output):
+    """Counts test cases from gtest's console output, for a binary that died
+    before writing its report. Returns (passed, failed, skipped, failed_names,
+    the test that was running when it died, or None)."""
+    passed = failed = skipped = 0
+    names, running = [], None
+    for line in output.splitlines():
+        if line.startswith("[ RUN      ] "):
+            running = line[13:].strip()
+        elif line.startswith("[       OK ] "):
+            passed, running = passed + 1, None
+        elif line.startswith("[  SKIPPED ] ") and line.rstrip().endswith(")"):
+            skipped, running = skipped + 1, None
+        elif line.startswith("[  FAILED  ] ") and line.rstrip().endswith(")"):
+            failed, running = failed + 1, None
+            names.append(line[13:].split(" (")[0].strip())
+    return passed, failed, skipped, names, running
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("build")
@@ -104,6 +123,11 @@ def main():
             except (OSError, ValueError) as e:
                 why = why or f"unreadable report {report}: {e}"
         p_, f_, s_, names = counts
+        if rc != 0 and not os.path.exists(report):
+            # It died before writing its report: count what its output shows.
+            p_, f_, s_, names, running = count_output(output)
+            if running:
+                names = names + [f"{running} (running when {name} died)"]
         if rc != 0 and f_ == 0:
             # The binary failed but no test case did: a crash, a sanitizer
             # abort, a timeout or a failure outside any test.
@@ -112,7 +136,9 @@ def main():
                           else f"exit status {rc} with no failed test case in its report")
             names = names + [f"{name} ({why})"]
         if f_:
-            print(output.rstrip())
+            # The failure messages and gtest's summary, without the OK chatter.
+            noise = ("[ RUN      ] ", "[       OK ] ")
+            print("\n".join(l for l in output.rstrip().splitlines() if not l.startswith(noise)))
             for n in names:
                 print(f"FAILED unit test: {n}")
         print(f"--- {name}: {p_} passed, {f_} failed" + (f", {s_} skipped" if s_ else ""), flush=True)

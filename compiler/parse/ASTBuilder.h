@@ -18,7 +18,6 @@ struct BuildState {
   /// whose yields do not make the def a generator.
   std::vector<FunctionDefStmt *> functions;
   int comprehensionDepth = 0;
-  int fstringDepth = 0;
 };
 
 class ASTBuilder {
@@ -122,6 +121,8 @@ private:
   antlr4::TokenStream &tokens;
   BuildState &state;
   bool fstringFailed = false;
+  const antlr4::Token *lastStop = nullptr; ///< cache for range()
+  SourceLoc lastEnd;
 };
 
 } // namespace weft::parse

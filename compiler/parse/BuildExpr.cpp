@@ -34,7 +34,7 @@ Expr *ASTBuilder::displayItem(ParseTree *t) {
 
 /// Builds a comma list: a lone element without a comma is itself, anything
 /// else a tuple spanning the list.
-static Expr *commaList(ASTBuilder &b, ASTContext &ctx, ParserRuleContext *c, SourceRange r,
+static Expr *commaList(ASTContext &ctx, ParserRuleContext *c, SourceRange r,
                        const std::function<Expr *(ParseTree *)> &item, bool &loneStar) {
   std::vector<Expr *> elts;
   bool comma = false;
@@ -57,7 +57,7 @@ static Expr *commaList(ASTBuilder &b, ASTContext &ctx, ParserRuleContext *c, Sou
 // starExprs : (test | starExpr) (',' (test | starExpr))* ','?
 Expr *ASTBuilder::starExprs(P::StarExprsContext *c, bool allowLoneStar) {
   bool loneStar;
-  Expr *e = commaList(*this, env.ctx, c, range(c), [this](ParseTree *t) { return displayItem(t); }, loneStar);
+  Expr *e = commaList(env.ctx, c, range(c), [this](ParseTree *t) { return displayItem(t); }, loneStar);
   if (loneStar && !allowLoneStar)
     error(e->range, "can't use starred expression here");
   return e;
@@ -66,7 +66,7 @@ Expr *ASTBuilder::starExprs(P::StarExprsContext *c, bool allowLoneStar) {
 // exprList : (expr | starExpr) (',' (expr | starExpr))* ','?
 Expr *ASTBuilder::exprList(P::ExprListContext *c) {
   bool loneStar;
-  return commaList(*this, env.ctx, c, range(c), [this](ParseTree *t) { return displayItem(t); }, loneStar);
+  return commaList(env.ctx, c, range(c), [this](ParseTree *t) { return displayItem(t); }, loneStar);
 }
 
 // namedExprTest : NAME ':=' test | test
@@ -266,7 +266,7 @@ Expr *ASTBuilder::trailer(Expr *value, P::TrailerContext *c, SourceRange start) 
   if (auto *subs = c->subscriptList()) {
     // subscriptList : subscript (',' subscript)* ','?
     bool loneStar;
-    Expr *index = commaList(*this, env.ctx, subs, range(subs), [this](ParseTree *t) -> Expr * {
+    Expr *index = commaList(env.ctx, subs, range(subs), [this](ParseTree *t) -> Expr * {
       auto *s = dynamic_cast<P::SubscriptContext *>(t);
       return s ? subscript(s) : nullptr;
     }, loneStar);
@@ -393,7 +393,7 @@ Expr *ASTBuilder::parenthesized(P::AtomContext *c) {
     return g;
   }
   bool loneStar;
-  Expr *e = commaList(*this, env.ctx, tl, r, [this](ParseTree *t) { return displayItem(t); }, loneStar);
+  Expr *e = commaList(env.ctx, tl, r, [this](ParseTree *t) { return displayItem(t); }, loneStar);
   if (loneStar)
     error(e->range, "cannot use starred expression here");
   return e;

@@ -94,9 +94,7 @@ Expr *ASTBuilder::strings(P::AtomContext *c) {
       size_t i = 0;
       SourceLoc cursor = bodyLoc;
       fstringFailed = false;
-      ++state.fstringDepth;
       fstringBody(body, pre.isRaw, 0, false, i, cursor, parts, tok);
-      --state.fstringDepth;
     } else {
       anyStr = true;
       std::string out;

@@ -36,7 +36,13 @@ SourceRange ASTBuilder::range(ParserRuleContext *c) {
       --i;
     stop = tokens.get(i);
   }
-  r.end = stop && stop->getTokenIndex() >= start->getTokenIndex() ? tokenEnd(stop) : tokenEnd(start);
+  const Token *last = stop && stop->getTokenIndex() >= start->getTokenIndex() ? stop : start;
+  // Nested contexts share their last token; its end is computed once.
+  if (last != lastStop) {
+    lastStop = last;
+    lastEnd = tokenEnd(last);
+  }
+  r.end = lastEnd;
   return r;
 }
 

@@ -41,7 +41,10 @@ void DepthChecker::e(const Expr *x, unsigned d) {
     return;
   if (d > maxExprDepth) {
     failed = true;
-    env.diags.report(DiagID::SyntaxError, x->range,
+    // One column: the node may span a 100,000-character line.
+    SourceRange r = x->range;
+    r.end = {r.begin.line, r.begin.col + 1};
+    env.diags.report(DiagID::SyntaxError, r,
                      {"expression too deeply nested (more than " + std::to_string(maxExprDepth) + " levels)"});
     return;
   }

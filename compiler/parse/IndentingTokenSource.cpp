@@ -24,22 +24,25 @@ SourceLoc tokenEnd(const Token *t) {
     return b;
   if (type == WeftParser::NEWLINE)
     return {b.line, b.col + 1};
-  // Only strings can span lines; everything else is one code point per index.
-  if (type == WeftParser::STRING || type == WeftParser::UNTERMINATED_TRIPLE) {
-    std::string text = t->getText();
-    uint32_t line = b.line, col = b.col;
-    for (size_t i = 0; i < text.size(); ++i) {
-      unsigned char c = text[i];
-      if (c == '\n' || (c == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n'))) {
-        ++line;
-        col = 1;
-      } else if ((c & 0xC0) != 0x80 && c != '\r') {
-        ++col;
-      }
-    }
-    return {line, col};
-  }
   size_t start = t->getStartIndex(), stop = t->getStopIndex();
+  // Only strings can span lines; everything else is one code point per index.
+  // Scanned in place: a 10 MB string is the stop token of a dozen contexts.
+  if (type == WeftParser::STRING || type == WeftParser::UNTERMINATED_TRIPLE) {
+    auto *src = dynamic_cast<const SourceStream *>(t->getInputStream());
+    if (src && start != INVALID_INDEX && stop != INVALID_INDEX && stop < src->codePoints().size()) {
+      const auto &cps = src->codePoints();
+      uint32_t line = b.line, col = b.col;
+      for (size_t i = start; i <= stop; ++i) {
+        if (cps[i] == U'\n') {
+          ++line;
+          col = 1;
+        } else {
+          ++col;
+        }
+      }
+      return {line, col};
+    }
+  }
   if (start == INVALID_INDEX || stop == INVALID_INDEX || stop < start)
     return b;
   return {b.line, static_cast<uint32_t>(b.col + (stop - start + 1))};
@@ -68,7 +71,9 @@ class LogicalLexer {
 public:
   LogicalLexer(ParseEnv &env, WeftLexer &lexer, int initialDepth, const std::string &prefix,
                std::vector<std::unique_ptr<Token>> &out)
-      : env(env), lexer(lexer), prefix(prefix), out(out), fieldMode(initialDepth > 0) {}
+      : env(env), lexer(lexer), prefix(prefix), out(out), fieldMode(initialDepth > 0) {
+    classifyTokenTypes();
+  }
 
   bool run();
 
@@ -76,6 +81,8 @@ private:
   bool onRealToken(std::unique_ptr<Token> tok);
   bool indent(const Token *first);
   bool bracket(const Token *tok);
+  bool chainDepth(const Token *tok);
+  void classifyTokenTypes();
   void fail(DiagID id, const Token *at, std::vector<std::string> args = {});
   void truncate(const Token *at);
 
@@ -95,7 +102,25 @@ private:
   std::vector<int> indents{0};        ///< CPython's indstack (tabs to 8)
   std::vector<int> altIndents{0};     ///< ... and altindstack (tabs as 1)
   std::vector<OpenBracket> brackets;
+  /// Per bracket level: `**`, `lambda`, `else` since the last ',' or ';'.
+  std::vector<size_t> chain{0};
+  size_t prefixRun = 0;
+  std::vector<char> tokenClass; ///< by token type: 'p' prefix, 'c' chains, 's' separates
 };
+
+void LogicalLexer::classifyTokenTypes() {
+  const antlr4::dfa::Vocabulary &vocab = lexer.getVocabulary();
+  tokenClass.assign(vocab.getMaxTokenType() + 1, 0);
+  for (size_t t = 1; t < tokenClass.size(); ++t) {
+    std::string lit = vocab.getLiteralName(t);
+    if (lit == "'not'" || lit == "'-'" || lit == "'+'" || lit == "'~'" || lit == "'await'")
+      tokenClass[t] = 'p';
+    else if (lit == "'**'" || lit == "'lambda'" || lit == "'else'")
+      tokenClass[t] = 'c';
+    else if (lit == "','" || lit == "';'")
+      tokenClass[t] = 's';
+  }
+}
 
 // Records the error instead of reporting it: the caller first parses the
 // complete logical lines before it, so that, as with CPython's interleaved
@@ -110,6 +135,9 @@ void LogicalLexer::fail(DiagID id, const Token *at, std::vector<std::string> arg
 // Keeps the tokens up to the last logical line end, closes the open blocks
 // and ends the stream at [at], so that prefix can still be parsed.
 void LogicalLexer::truncate(const Token *at) {
+  // [at] may be one of the tokens dropped here: keep a copy of its position.
+  antlr4::CommonToken where(const_cast<Token *>(at));
+  at = &where;
   size_t keep = out.size();
   while (keep > 0 && out[keep - 1]->getType() != WeftParser::NEWLINE)
     --keep;
@@ -155,6 +183,7 @@ bool LogicalLexer::run() {
       emitSynthetic(WeftParser::NEWLINE, tok.get(), "\n");
       atLineStart = true;
       lineWs.clear();
+      chain.back() = 0;
       continue;
     }
     if (type == Token::EOF) {
@@ -209,9 +238,32 @@ bool LogicalLexer::onRealToken(std::unique_ptr<Token> tok) {
       return false;
     atLineStart = false;
   }
-  if (!bracket(tok.get()))
+  if (!bracket(tok.get()) || !chainDepth(tok.get()))
     return false;
   out.push_back(std::move(tok));
+  return true;
+}
+
+// The parser recurses once per `not`, unary sign or `await` in a row, and
+// once per `**`, `lambda` or conditional `else` in one expression, so 10^6 of
+// them overflow even the parse thread's big stack and 10^5 cost half a
+// gigabyte of parse tree. Runs that long always build an AST deeper than
+// maxExprDepth, so they are refused here, cheaply, before the parser runs:
+// prefix runs exactly; the others per comma-separated item, with slack
+// because `a ** b and c ** d` does not nest.
+bool LogicalLexer::chainDepth(const Token *tok) {
+  size_t type = tok->getType();
+  char cls = type < tokenClass.size() ? tokenClass[type] : 0;
+  prefixRun = cls == 'p' ? prefixRun + 1 : 0;
+  if (cls == 's')
+    chain.back() = 0;
+  else if (cls == 'c')
+    ++chain.back();
+  if (prefixRun > maxExprDepth || chain.back() > 3 * maxExprDepth) {
+    fail(DiagID::SyntaxError, tok,
+         {"expression too deeply nested (more than " + std::to_string(maxExprDepth) + " levels)"});
+    return false;
+  }
   return true;
 }
 
@@ -286,6 +338,7 @@ bool LogicalLexer::bracket(const Token *tok) {
       return false;
     }
     brackets.push_back({ch, tok});
+    chain.push_back(0);
     return true;
   }
   if (brackets.empty()) {
@@ -299,6 +352,7 @@ bool LogicalLexer::bracket(const Token *tok) {
     return false;
   }
   brackets.pop_back();
+  chain.pop_back();
   return true;
 }
 

@@ -38,6 +38,14 @@ struct ParseEnv {
   DiagnosticEngine &diags;
 };
 
+/// The input stream of a session; exposes its code points so positions of
+/// long tokens can be computed without copying their text.
+class SourceStream : public antlr4::ANTLRInputStream {
+public:
+  explicit SourceStream(const std::string &text) : ANTLRInputStream(text) {}
+  const auto &codePoints() const { return _data; }
+};
+
 SourceLoc tokenBegin(const antlr4::Token *t);
 /// Position just past the last code point of [t] (multi-line strings included).
 SourceLoc tokenEnd(const antlr4::Token *t);
@@ -86,7 +94,7 @@ private:
 
   ParseEnv &env;
   std::string prefix;
-  antlr4::ANTLRInputStream input;
+  SourceStream input;
   std::unique_ptr<WeftLexer> lexer;
   std::vector<std::unique_ptr<antlr4::Token>> tokens;
   std::unique_ptr<antlr4::ListTokenSource> source;

@@ -88,12 +88,14 @@ void *parseThread(void *arg) {
   return nullptr;
 }
 
-/// Runs [job] on a thread with a big stack; inline if no thread can be made.
+/// Runs [job] on a thread with a big stack (smaller if the address space is
+/// limited, e.g. by ulimit -v); inline only if no thread can be made at all.
 void runOnBigStack(ParseJob &job) {
-  constexpr size_t stackSize = 256u << 20;
-  pthread_attr_t attr;
-  pthread_t thread;
-  if (pthread_attr_init(&attr) == 0) {
+  for (size_t stackSize : {size_t(256) << 20, size_t(64) << 20, size_t(16) << 20}) {
+    pthread_attr_t attr;
+    pthread_t thread;
+    if (pthread_attr_init(&attr) != 0)
+      break;
     bool ok = pthread_attr_setstacksize(&attr, stackSize) == 0 &&
               pthread_create(&thread, &attr, parseThread, &job) == 0;
     pthread_attr_destroy(&attr);
@@ -123,6 +125,8 @@ Module *parseModule(SourceManager &sm, FileID file, ASTContext &ctx, DiagnosticE
   for (size_t i = start; i < raw.size(); ++i)
     if (!(raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n'))
       text += raw[i];
+  // Columns on a BOM file's first line do not count the (invisible) BOM, as
+  // in CPython; the printer's caret then lands under the right character.
   ParseJob job{&env, &text, m};
   runOnBigStack(job);
   return m;

@@ -86,7 +86,13 @@ const Type *Checker::moduleAttribute(const std::string &module, const std::strin
       return tc.floatT();
     return tc.builtinFunc("math." + attr);
   }
-  if (module == "time" || module == "random" || module == "os" || module == "dataclasses")
+  static const std::set<std::string> stdlibFunctions = {
+      "time.time", "time.monotonic", "time.perf_counter", "time.process_time", "time.time_ns",
+      "time.monotonic_ns", "time.perf_counter_ns", "time.sleep", "time.strftime", "time.ctime",
+      "random.random", "random.uniform", "random.gauss", "random.randint", "random.randrange",
+      "random.getrandbits", "random.choice", "random.shuffle", "random.seed", "random.sample",
+      "random.choices", "os.getpid", "dataclasses.dataclass", "dataclasses.field"};
+  if (stdlibFunctions.count(module + "." + attr))
     return tc.builtinFunc(module + "." + attr);
   if (module == "sys") {
     if (attr == "argv")
@@ -129,6 +135,7 @@ const Type *Checker::gatherType(CallExpr *c, const std::vector<const Type *> &ar
   return tc.future(same ? tc.list(elts[0]) : tc.gatherList(elts));
 }
 
+// A table of builtins and stdlib functions written as code: long by nature.
 const Type *Checker::callBuiltin(const std::string &name, CallExpr *c, const std::vector<const Type *> &args) {
   auto arg = [&](size_t i) { return i < args.size() ? args[i] : tc.unknown(); };
   auto numeric = [&](const Type *t) {
@@ -139,6 +146,12 @@ const Type *Checker::callBuiltin(const std::string &name, CallExpr *c, const std
   // ---- builtins
   if (name == "print" || name == "setattr" || name == "delattr" || name == "exit" || name == "quit")
     return tc.none();
+  if (name == "len" && args.size() == 1) {
+    const Type *t = arg(0);
+    if (t->is(TypeKind::Int) || t->is(TypeKind::Float) || t->is(TypeKind::Bool) || t->is(TypeKind::None) ||
+        t->is(TypeKind::Coroutine) || t->is(TypeKind::Function))
+      error(c->args[0]->range, "object of type " + show(t) + " has no len()");
+  }
   if (name == "len" || name == "ord" || name == "hash" || name == "id")
     return tc.intT();
   if (name == "str" || name == "repr" || name == "format" || name == "chr" || name == "hex" || name == "oct" ||
@@ -207,6 +220,9 @@ const Type *Checker::callBuiltin(const std::string &name, CallExpr *c, const std
       return tc.dict(e->args[0], e->args[1]);
     return tc.dict(tc.unknown(), tc.unknown());
   }
+  for (Expr *a : c->args)
+    if (isa<StarredExpr>(a) && (name == "enumerate" || name == "zip" || name == "map" || name == "filter"))
+      return tc.list(tc.unknown());
   if (name == "enumerate")
     return tc.list(tc.tuple({tc.intT(), iterElement(arg(0))}));
   if (name == "zip") {
@@ -239,6 +255,7 @@ const Type *Checker::callBuiltin(const std::string &name, CallExpr *c, const std
   // ---- asyncio
   if (startsWith(name, "asyncio.")) {
     std::string f = name.substr(8);
+    checkAsyncioArgument(f, c, args);
     if (f == "run")
       return awaitResult(arg(0));
     if (f == "sleep") {
@@ -364,6 +381,31 @@ void Checker::updateHolder(Expr *holder, const Type *oldT, const Type *newT) {
   }
 }
 
+void Checker::checkAsyncioArgument(const std::string &f, CallExpr *c, const std::vector<const Type *> &args) {
+  // asyncio.run and create_task take a coroutine object; gather, wait_for,
+  // shield and ensure_future take any awaitable. Passing the coroutine
+  // *function* (a missing pair of parentheses) is the usual slip.
+  bool wantsCoroutine = f == "run" || f == "create_task";
+  bool wantsAwaitable = f == "gather" || f == "wait_for" || f == "shield" || f == "ensure_future";
+  if ((!wantsCoroutine && !wantsAwaitable) || c->args.empty() || args.empty())
+    return;
+  size_t count = f == "gather" ? c->args.size() : 1;
+  for (size_t i = 0; i < count && i < args.size(); ++i) {
+    if (isa<StarredExpr>(c->args[i]))
+      continue;
+    const Type *t = args[i];
+    bool bad = !isAwaitable(t) || t->is(TypeKind::BuiltinFunc) ||
+               (wantsCoroutine && (t->is(TypeKind::Task) || t->is(TypeKind::Future)));
+    if (!bad)
+      continue;
+    error(c->args[i]->range, "'asyncio." + f + "' expects " + (wantsCoroutine ? "a coroutine" : "an awaitable") +
+                                 ", got a value of type " + show(t) + " (a coroutine was expected)");
+    if (auto *n = dyn_cast<NameExpr>(c->args[i]); n && t->is(TypeKind::Function) && t->func && t->func->isAsync)
+      if (!silent)
+        diags.report(DiagID::TypeNote, c->args[i]->range, {"call it to make the coroutine: '" + n->id + "()'"});
+  }
+}
+
 bool *Checker::refinedFlag(Expr *holder) {
   if (auto *n = dyn_cast<NameExpr>(holder)) {
     VarInfo *vi = lookupVar(n->id);
@@ -422,6 +464,7 @@ void Checker::storeElement(Expr *containerExpr, const Type *container, int slot,
   updateHolder(containerExpr, container, updated);
 }
 
+// Methods of str, bytes, list, dict and set: one table, long by nature.
 const Type *Checker::builtinMethod(const Type *recv, const std::string &name, CallExpr *c,
                                    const std::vector<const Type *> &args, Expr *recvExpr) {
   auto arg = [&](size_t i) { return i < args.size() ? args[i] : tc.unknown(); };
@@ -526,6 +569,7 @@ const Type *Checker::builtinMethod(const Type *recv, const std::string &name, Ca
   }
 }
 
+// Methods of Task, Future and the opaque asyncio types: one table.
 const Type *Checker::namedMethod(const Type *recv, const std::string &name, CallExpr *c,
                                  const std::vector<const Type *> &args) {
   auto arg = [&](size_t i) { return i < args.size() ? args[i] : tc.unknown(); };

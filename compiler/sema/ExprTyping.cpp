@@ -121,6 +121,7 @@ bool constIndex(Expr *e, long &out) {
 
 } // namespace
 
+// One case per expression kind: a dispatch table, longer than 80 lines on purpose.
 const Type *Checker::typeOf(Expr *e) {
   if (!e)
     return tc.unknown();
@@ -181,7 +182,13 @@ const Type *Checker::typeOf(Expr *e) {
   }
   case ExprKind::Call: return typeOfCall(cast<CallExpr>(e));
   case ExprKind::Attribute: return typeOfAttribute(cast<AttributeExpr>(e));
-  case ExprKind::Subscript: return typeOfSubscript(cast<SubscriptExpr>(e));
+  case ExprKind::Subscript: {
+    // Elements that may be None are not held to narrowing (as for fields).
+    const Type *t = typeOfSubscript(cast<SubscriptExpr>(e));
+    if (hasNoneMember(t))
+      t = tc.removeNone(t);
+    return t->is(TypeKind::None) ? tc.unknown() : t;
+  }
   case ExprKind::Slice: {
     auto *s = cast<SliceExpr>(e);
     typeOf(s->lower);
@@ -217,8 +224,8 @@ const Type *Checker::typeOf(Expr *e) {
         t = iterElement(t);
       j = j ? tc.join(j, t) : t;
     }
-    if (!j)
-      j = tc.unknown();
+    if (!j || j->is(TypeKind::None))
+      j = tc.unknown(); // [None] * n is a table to be filled in later
     return e->kind == ExprKind::List ? tc.list(j) : tc.set(j);
   }
   case ExprKind::Dict: {
@@ -261,7 +268,10 @@ const Type *Checker::typeOf(Expr *e) {
       params.push_back(tc.unknown());
     }
     frame->env = lenv;
+    bool wasAsync = frame->isAsync;
+    frame->isAsync = false; // `await` is not allowed in a lambda
     const Type *body = typeOf(l->body);
+    frame->isAsync = wasAsync;
     frame->env = saved;
     frame->flow = savedFlow;
     return tc.signature(params, body);
@@ -315,7 +325,8 @@ const Type *Checker::typeOfName(NameExpr *n) {
   bool strict = vi && vi->strictOptional && local;
   if (!strict && hasNoneMember(t))
     t = tc.removeNone(t);
-  if (!local && t->is(TypeKind::None))
+  // A variable the checker only saw hold None was most likely set elsewhere.
+  if (!strict && t->is(TypeKind::None))
     t = tc.unknown();
   return t;
 }
@@ -350,7 +361,7 @@ const Type *Checker::instanceAttribute(ClassInfo *cls, const Type *self, const s
     }
     auto v = c->classVars.find(attr);
     if (v != c->classVars.end())
-      return v->second;
+      return cls->closed() ? v->second : tc.unknown(); // Enum and friends rewrite class attributes
   }
   if (!cls->closed() || usesSetattr || storedAttrs.count(attr) || isDunder(attr) ||
       cls->hasMethod("__getattr__") || cls->hasMethod("__getattribute__"))
@@ -380,7 +391,13 @@ const Type *Checker::attributeOf(const Type *t, const std::string &attr, Attribu
   case TypeKind::Instance: {
     const Type *r = instanceAttribute(t->cls, t, attr, false);
     if (!r) {
-      reportMissingAttribute(t, attr, a->range);
+      // An imported module's class may be subclassed by its importer, whose
+      // subclass can define what a method here uses on self.
+      auto *self = dyn_cast<NameExpr>(a->value);
+      bool onSelf = self && frame->func && frame->func->owner && !frame->func->def->params.empty() &&
+                    frame->func->def->params[0].name == self->id;
+      if (!(onSelf && mod.name != "__main__"))
+        reportMissingAttribute(t, attr, a->range);
       return tc.unknown();
     }
     return r;
@@ -395,7 +412,7 @@ const Type *Checker::attributeOf(const Type *t, const std::string &attr, Attribu
       }
       auto v = c->classVars.find(attr);
       if (v != c->classVars.end())
-        return v->second;
+        return t->cls->closed() ? v->second : tc.unknown();
       auto f = c->fields.find(attr);
       if (f != c->fields.end())
         return f->second;
@@ -529,6 +546,8 @@ const Type *Checker::typeOfSubscript(SubscriptExpr *s) {
   }
 }
 
+/// The result of [l] [op] [r], or ok = false when CPython would raise
+/// TypeError. Cases follow CPython's operator table, so the function is long.
 const Type *Checker::binOpResult(BinaryOp op, const Type *l, const Type *r, bool &ok) {
   if (l->isLenient() || r->isLenient())
     return tc.unknown();
@@ -537,7 +556,15 @@ const Type *Checker::binOpResult(BinaryOp op, const Type *l, const Type *r, bool
     for (const Type *lm : l->is(TypeKind::Union) ? l->args : std::vector<const Type *>{l})
       for (const Type *rm : r->is(TypeKind::Union) ? r->args : std::vector<const Type *>{r}) {
         bool mok = true;
-        out.push_back(binOpResult(op, lm, rm, mok));
+        const Type *res = binOpResult(op, lm, rm, mok);
+        // Unions the checker built by joining are not trusted; the ones that
+        // mean something (an exception from gather, a declared None) are.
+        auto meaningful = [](const Type *m) { return m->is(TypeKind::None) || m->is(TypeKind::Instance); };
+        if (!mok && !meaningful(lm) && !meaningful(rm)) {
+          mok = true;
+          res = tc.unknown();
+        }
+        out.push_back(res);
         ok &= mok;
       }
     return tc.unionOf(out);
@@ -784,6 +811,8 @@ std::string Checker::callName(FuncInfo *f) {
   return f->owner ? f->owner->name + "." + f->def->name : f->def->name;
 }
 
+// Mirrors CPython's argument binding (ceval's too-many / missing / unexpected
+// keyword checks) in one pass, so it stays one function.
 bool Checker::checkArity(FuncInfo *f, bool bound, CallExpr *c, const std::vector<const Type *> &args,
                          const std::string &displayName, std::vector<const Type *> &paramTypes) {
   FunctionDefStmt *d = f->def;
@@ -922,12 +951,15 @@ const Type *Checker::callFunction(FuncInfo *f, const Type *self, CallExpr *c, co
     auto it = f->retCache.find(key);
     if (it != f->retCache.end()) {
       r = it->second;
-    } else if (f->activeInstantiations > 0 || instantiations > 2000 || !f->closure) {
+    } else if (f->activeInstantiations > 0 || instantiations > 2000 || nestedInstantiations > 40 || !f->closure) {
+      // Recursion, a runaway program or a deep chain of generic calls: stop inferring (and save the stack).
       r = tc.unknown();
     } else {
       ++f->activeInstantiations;
       ++instantiations;
+      ++nestedInstantiations;
       r = checkBody(f, &paramTypes, false);
+      --nestedInstantiations;
       // An inferred `T | None` is not held to narrowing: only declared Optionals are.
       if (hasNoneMember(r))
         r = tc.removeNone(r);
@@ -999,6 +1031,14 @@ const Type *Checker::callForwarded(const Type *fn, CallExpr *c, const std::vecto
 }
 
 const Type *Checker::typeOfCall(CallExpr *c) {
+  const Type *r = typeOfCallInner(c);
+  // A call may change what any attribute path holds: forget facts about them.
+  for (auto it = frame->flow.begin(); it != frame->flow.end();)
+    it = it->first.find('.') != std::string::npos ? frame->flow.erase(it) : std::next(it);
+  return r;
+}
+
+const Type *Checker::typeOfCallInner(CallExpr *c) {
   // The callee first, so a method call can dispatch on its receiver's type.
   const Type *recv = nullptr;
   auto *attr = dyn_cast<AttributeExpr>(c->func);

@@ -35,9 +35,9 @@ Flow Checker::mergeFlows(const Flow &a, const Flow &b) {
     auto it = b.find(key);
     if (it == b.end())
       continue;
-    const Type *u = tc.unionOf({t, it->second});
-    if (!u->isLenient())
-      out[key] = u;
+    // An unknown on either side stays unknown: the declared type would be
+    // a guess the program may already have ruled out.
+    out[key] = tc.unionOf({t, it->second});
   }
   return out;
 }

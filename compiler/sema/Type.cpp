@@ -121,6 +121,12 @@ std::string TypeContext::key(const Type &t) const {
 }
 
 const Type *TypeContext::intern(Type t) {
+  for (const Type *a : t.args)
+    t.depth = std::max(t.depth, (a ? a->depth : 0) + 1);
+  if (t.ret)
+    t.depth = std::max(t.depth, t.ret->depth + 1);
+  if (t.depth > maxDepth && unknownT)
+    return unknownT;
   std::string k = key(t);
   auto it = types.find(k);
   if (it != types.end())
@@ -366,6 +372,8 @@ bool TypeContext::assignable(const Type *t, const Type *v) {
 }
 
 const Type *TypeContext::widen(const Type *declared, const Type *v) {
+  if (declared->is(TypeKind::None) && v->is(TypeKind::Unknown))
+    return v; // `x = None` then `x = something()`: x is whatever that is
   if (declared->is(TypeKind::Unknown) || v->is(TypeKind::Unknown))
     return declared;
   if (declared == v)
@@ -383,6 +391,8 @@ const Type *TypeContext::widen(const Type *declared, const Type *v) {
     }
     return make(declared->kind, args);
   }
+  if (declared->is(TypeKind::Function) && v->is(TypeKind::Function))
+    return join(declared, v); // another function: its signature is no longer known
   if (assignable(declared, v))
     return declared;
   if (isNumeric(declared) && isNumeric(v))
@@ -477,9 +487,19 @@ const Type *TypeContext::removeInstancesOf(const Type *t, const Type *target) {
     return t;
   std::vector<const Type *> members = t->is(TypeKind::Union) ? t->args : std::vector<const Type *>{t};
   std::vector<const Type *> out;
-  for (const Type *m : members)
-    if (!isInstanceOf(m, target))
+  for (const Type *m : members) {
+    if (isInstanceOf(m, target))
+      continue;
+    // `not isinstance(r, Exception)` leaves a BaseException member in theory
+    // (CancelledError), but programs treat it as handled: drop bases of the
+    // target too, which only makes the checker quieter.
+    bool base = false;
+    for (const Type *tg : target->is(TypeKind::Union) ? target->args : std::vector<const Type *>{target})
+      if (m->is(TypeKind::Instance) && tg->is(TypeKind::Instance) && tg->cls->isSubclassOf(m->cls))
+        base = true;
+    if (!base)
       out.push_back(m);
+  }
   if (out.empty())
     return unknownT;
   return unionOf(out);

@@ -44,6 +44,7 @@ struct Type {
   std::string name;            ///< Module, Named
   bool variadic = false;       ///< tuple[T, ...]
   bool bound = false;          ///< Function: a bound method (self is supplied)
+  int depth = 0;               ///< nesting depth of args (bounded, see TypeContext::maxDepth)
 
   bool is(TypeKind k) const { return kind == k; }
   /// Unknown or Object: operations on it are never reported.
@@ -61,6 +62,7 @@ struct ClassInfo {
   bool openBase = false;
   bool builtin = false;
   bool dataclass = false;
+  bool metaclass = false; ///< derives from `type`: its self and cls are not ordinary
   std::map<std::string, const Type *> fields;
   std::map<std::string, FuncInfo *> methods;
   std::map<std::string, const Type *> classVars;
@@ -159,6 +161,10 @@ public:
   ClassInfo *newClass(const std::string &name);
   FuncInfo *newFunc();
 
+  /// Types nested deeper than this become unknown, which bounds the work of
+  /// the recursive relations and of generic instantiation (f(x) calling f((x, x))).
+  static constexpr int maxDepth = 8;
+
 private:
   const Type *make(TypeKind k, std::vector<const Type *> args);
   const Type *intern(Type t);
@@ -169,7 +175,8 @@ private:
   std::vector<std::unique_ptr<ClassInfo>> classes;
   std::vector<std::unique_ptr<FuncInfo>> funcs;
   std::map<std::string, ClassInfo *> builtinClasses;
-  const Type *unknownT, *objectT, *noneT, *boolTy, *intTy, *floatTy, *strT, *bytesT;
+  const Type *unknownT = nullptr, *objectT = nullptr, *noneT = nullptr, *boolTy = nullptr, *intTy = nullptr,
+             *floatTy = nullptr, *strT = nullptr, *bytesT = nullptr;
 };
 
 } // namespace weft

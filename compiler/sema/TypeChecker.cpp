@@ -104,6 +104,7 @@ void Checker::checkBlock(StmtList &body) {
     checkStmt(s);
 }
 
+// One case per statement kind: a dispatch table, longer than 80 lines on purpose.
 void Checker::checkStmt(Stmt *s) {
   switch (s->kind) {
   case StmtKind::Expr:
@@ -287,6 +288,13 @@ void Checker::checkWhile(WhileStmt *s) {
 
 void Checker::checkFor(ForStmt *s) {
   const Type *it = typeOf(s->iter);
+  bool scalar = it->is(TypeKind::Int) || it->is(TypeKind::Float) || it->is(TypeKind::Bool) ||
+                it->is(TypeKind::None) || it->is(TypeKind::Coroutine) || it->is(TypeKind::Function);
+  if (s->isAsync && (scalar || it->is(TypeKind::List) || it->is(TypeKind::Dict) || it->is(TypeKind::Set) ||
+                     it->is(TypeKind::Tuple) || it->is(TypeKind::Str)))
+    error(s->iter->range, "'async for' requires an asynchronous iterable, got a value of type " + show(it));
+  else if (!s->isAsync && scalar)
+    error(s->iter->range, "value of type " + show(it) + " is not iterable");
   const Type *elem = s->isAsync ? tc.unknown() : iterElement(it);
   forgetAssigned(s->body);
   assignTarget(s->target, elem, true);
@@ -439,6 +447,8 @@ ClassInfo *Checker::defineClass(ClassDefStmt *d) {
     const Type *bt = typeOf(b);
     if (auto *n = dyn_cast<NameExpr>(b); n && n->id == "object")
       continue;
+    if (auto *n = dyn_cast<NameExpr>(b); n && n->id == "type")
+      c->metaclass = true;
     if (isa<SubscriptExpr>(b))
       continue; // Generic[T] and friends
     ++realBases;
@@ -528,7 +538,11 @@ const Type *Checker::checkBody(FuncInfo *f, const std::vector<const Type *> *arg
       t = annotationType(p.annotation);
       strict = true;
     } else if (i == 0 && f->owner && !f->isStatic && p.kind != ParamKind::VarArgs) {
-      t = f->isClassMethod ? tc.classObj(f->owner) : tc.instance(f->owner);
+      bool meta = false;
+      for (ClassInfo *k = f->owner; k; k = k->base)
+        meta |= k->metaclass;
+      if (!meta)
+        t = f->isClassMethod ? tc.classObj(f->owner) : tc.instance(f->owner);
     } else if (args && i < args->size() && (*args)[i]) {
       t = (*args)[i];
     }
@@ -555,8 +569,20 @@ const Type *Checker::checkBody(FuncInfo *f, const std::vector<const Type *> *arg
   frame = saved;
   if (!report)
     --silent;
-  if (fr.returns.empty())
+  if (fr.returns.empty()) {
+    // A stub (pass, docstring, raise NotImplementedError) stands for what
+    // overrides return; only a body that really ends returns None.
+    bool stub = true;
+    for (Stmt *st : d->body) {
+      auto *es = dyn_cast<ExprStmt>(st);
+      bool trivial = st->kind == StmtKind::Pass || st->kind == StmtKind::Raise ||
+                     (es && (isa<StrExpr>(es->value) || isa<EllipsisExpr>(es->value)));
+      stub &= trivial;
+    }
+    if (stub || terminates(d->body))
+      return tc.unknown();
     return tc.none();
+  }
   const Type *r = fr.returns[0];
   for (size_t i = 1; i < fr.returns.size(); ++i)
     r = tc.join(r, fr.returns[i]);
@@ -597,7 +623,10 @@ void Checker::assignName(NameExpr *n, const Type *v, bool rebind, Expr *valueExp
     if (!w) {
       error(valueExpr ? valueExpr->range : n->range,
             "cannot assign " + show(v) + " to '" + n->id + "' of type " + show(it->second.type));
-      w = it->second.type;
+      // Follow what the variable really holds now, so one mistake is one error.
+      forgetPath(n->id);
+      frame->flow[n->id] = v;
+      return;
     }
     it->second.type = w;
     declared = w;

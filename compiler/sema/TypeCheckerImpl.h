@@ -96,6 +96,7 @@ public:
   const Type *typeOfBinOp(BinOpExpr *b);
   const Type *binOpResult(BinaryOp op, const Type *l, const Type *r, bool &ok);
   const Type *typeOfCall(CallExpr *c);
+  const Type *typeOfCallInner(CallExpr *c);
   const Type *typeOfComprehension(ComprehensionExpr *c);
   const Type *typeOfAwait(AwaitExpr *a);
   /// Checks a call of [f] (a bound method when [self] is set) and returns its result type.
@@ -132,6 +133,7 @@ public:
   const Type *moduleAttribute(const std::string &module, const std::string &attr);
   const Type *namedMethod(const Type *recv, const std::string &name, CallExpr *c,
                           const std::vector<const Type *> &args);
+  void checkAsyncioArgument(const std::string &f, CallExpr *c, const std::vector<const Type *> &args);
   const Type *gatherType(CallExpr *c, const std::vector<const Type *> &args);
   /// Refines or checks a container's element type after a store into it.
   /// The type of keyword argument [name] of [c] (typed silently: typeOfCall reported on it).
@@ -172,6 +174,7 @@ public:
   std::set<std::string> storedAttrs;
   bool usesSetattr = false;
   int instantiations = 0;
+  int nestedInstantiations = 0;
   int silentKeywords = 0;
   std::vector<FuncInfo *> pendingBodies; ///< nested defs to check after their parent
 

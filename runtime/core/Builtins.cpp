@@ -28,19 +28,7 @@ WValue asciiImpl(WNativeFunc *, WValue *a) {
   WValue r = repr(a[0]);
   if (r.tag == WT_ERR) return r;
   std::string out;
-  std::string_view s = strView(r);
-  size_t i = 0;
-  while (i < s.size()) {
-    uint32_t c = decodeUtf8(s, i);
-    char esc[16];
-    if (c < 0x80) out.push_back(char(c));
-    else {
-      if (c < 0x100) std::snprintf(esc, sizeof esc, "\\x%02x", c);
-      else if (c < 0x10000) std::snprintf(esc, sizeof esc, "\\u%04x", c);
-      else std::snprintf(esc, sizeof esc, "\\U%08x", c);
-      out += esc;
-    }
-  }
+  appendAsciiEscaped(out, strView(r));
   return makeStr(out);
 }
 

@@ -158,6 +158,7 @@ WValue bytesConcat(WValue a, WValue b) {
 WValue bytesRepeat(WValue b, int64_t n) {
   if (n <= 0) return newBytes("");
   std::string_view s = bv(b);
+  if (!s.empty() && uint64_t(n) > (uint64_t(1) << 36) / s.size()) return raise(T.MemoryError, "");
   std::string out;
   out.reserve(s.size() * size_t(n));
   for (int64_t i = 0; i < n; ++i) out.append(s);
@@ -431,6 +432,7 @@ WValue bytesCtor(WNativeFunc *, WValue *a) {
                                                      : "encoding without a string argument");
   if (isIntLike(src)) {
     if (src.i < 0) return raise(T.ValueError, "negative count");
+    if (src.i > (int64_t(1) << 36)) return raise(T.MemoryError, "");
     return newBytes(std::string(size_t(src.i), '\0'));
   }
   if (isBytes(src)) return src;

@@ -276,6 +276,15 @@ WValue callMethodStr(WValue obj, WStr *name, int64_t argc, WValue *argv, WObj *k
         if (v.tag != WT_UNBOUND) return callKw(v, argc, argv, kwnames);
       }
     }
+    if (k == Kind::Super) {
+      // super().method(...): no proxy attribute, no bound method object.
+      auto *sup = reinterpret_cast<WSuper *>(obj.o);
+      WValue m = sup->startAfter->base ? typeLookup(sup->startAfter->base, name) : wrt_unbound();
+      if (isKind(m, Kind::NativeFunc) ||
+          (isKind(m, Kind::Func) &&
+           !(reinterpret_cast<WFunc *>(m.o)->info->flags & (WFUNC_STATICMETHOD | WFUNC_CLASSMETHOD))))
+        return callWithSelf(m, sup->self, argc, argv, kwnames);
+    }
     if (plainInstance || !(k == Kind::Type || k == Kind::Module || k == Kind::Super)) {
       WValue m = typeLookup(t, name);
       if (m.tag == WT_OBJ) {

@@ -150,13 +150,21 @@ WValue getAttr(WValue obj, WStr *name) {
     switch (t->kind) {
     case Kind::Instance:
     case Kind::Exception: {
-      WValue ca = typeLookup(t, name);
-      if (isKind(ca, Kind::Property)) return bindAttr(ca, obj, t);
+      // Properties (data descriptors) win over the instance dict; classes
+      // without any skip the class walk when the instance has the field.
+      WValue ca = wrt_unbound();
+      bool looked = false;
+      if (t->flags & TYPE_HAS_PROPERTY) {
+        ca = typeLookup(t, name);
+        looked = true;
+        if (isKind(ca, Kind::Property)) return bindAttr(ca, obj, t);
+      }
       WDict *attrs = reinterpret_cast<WInstance *>(obj.o)->attrs;
       if (attrs) {
         WValue v = dictGetStr(attrs, name);
         if (v.tag != WT_UNBOUND) return v;
       }
+      if (!looked) ca = typeLookup(t, name);
       if (t->kind == Kind::Exception) {
         bool found;
         WValue v = excSpecialAttr(asExc(obj), name, found);
@@ -168,11 +176,28 @@ WValue getAttr(WValue obj, WStr *name) {
         if (!attrs) reinterpret_cast<WInstance *>(obj.o)->attrs = attrs = asDict(newDict());
         return wrt_obj(attrs);
       }
+      if (t->flags & TYPE_USER) {
+        // __getattr__ is Python's fallback for attributes found nowhere else.
+        WValue fallback = typeLookup(t, internStr("__getattr__"));
+        if (fallback.tag != WT_UNBOUND) {
+          WValue n = wrt_obj(name);
+          return callWithSelf(fallback, obj, 1, &n);
+        }
+      }
       return noAttr(obj, name);
     }
     case Kind::Type: return typeAttr(asType(obj), name);
     case Kind::Module: {
-      WValue v = dictGetStr(reinterpret_cast<WModule *>(obj.o)->attrs, name);
+      auto *mod = reinterpret_cast<WModule *>(obj.o);
+      if (mod->slotIndex) {
+        WValue slot = dictGetStr(mod->slotIndex, name);
+        if (slot.tag == WT_INT) {
+          WValue v = mod->globals[slot.i];
+          if (v.tag != WT_UNBOUND) return v;
+          return noAttr(obj, name);
+        }
+      }
+      WValue v = dictGetStr(mod->attrs, name);
       if (v.tag != WT_UNBOUND) return v;
       return noAttr(obj, name);
     }
@@ -237,6 +262,14 @@ WValue setAttr(WValue obj, WStr *name, WValue value) {
         return r.tag == WT_ERR ? r : wrt_none();
       }
       if (t->flags & TYPE_FROZEN) return raiseFrozen(name);
+      if (t->flags & TYPE_CUSTOM_SETATTR) {
+        WValue m = typeLookup(t, internStr("__setattr__"));
+        if (m.tag == WT_OBJ && !isKind(m, Kind::NativeFunc)) {
+          WValue args[2] = {wrt_obj(name), value};
+          WValue r = callWithSelf(m, obj, 2, args);
+          return r.tag == WT_ERR ? r : wrt_none();
+        }
+      }
       if (t->kind == Kind::Exception) {
         WException *e = asExc(obj);
         if (name == N.args) {
@@ -275,6 +308,7 @@ WValue setAttr(WValue obj, WStr *name, WValue value) {
         return wrt_none();
       }
       if (isKind(value, Kind::Property)) cls->flags |= TYPE_HAS_PROPERTY;
+      if (std::strcmp(name->data, "__setattr__") == 0) cls->flags |= TYPE_CUSTOM_SETATTR;
       if (isKind(value, Kind::Func)) {
         WFunc *f = reinterpret_cast<WFunc *>(value.o);
         if (f->owner.tag == WT_UNBOUND) f->owner = obj;
@@ -282,9 +316,18 @@ WValue setAttr(WValue obj, WStr *name, WValue value) {
       dictSetStr(cls->attrs, name, value);
       return wrt_none();
     }
-    case Kind::Module:
-      dictSetStr(reinterpret_cast<WModule *>(obj.o)->attrs, name, value);
+    case Kind::Module: {
+      auto *mod = reinterpret_cast<WModule *>(obj.o);
+      if (mod->slotIndex) {
+        WValue slot = dictGetStr(mod->slotIndex, name);
+        if (slot.tag == WT_INT) {
+          mod->globals[slot.i] = value;
+          return wrt_none();
+        }
+      }
+      dictSetStr(mod->attrs, name, value);
       return wrt_none();
+    }
     case Kind::Func: {
       WFunc *f = reinterpret_cast<WFunc *>(obj.o);
       if (!f->dict) f->dict = reinterpret_cast<WObj *>(asDict(newDict()));
@@ -413,7 +456,8 @@ WValue wrt_getattr(WValue obj, WObj *name) {
 
 WValue wrt_setattr(WValue obj, WObj *name, WValue value) {
   if (obj.tag == WT_OBJ && obj.o->type->kind == Kind::Instance &&
-      !(obj.o->type->flags & (TYPE_HAS_PROPERTY | TYPE_FROZEN)) && obj.o->type != T.object) {
+      !(obj.o->type->flags & (TYPE_HAS_PROPERTY | TYPE_FROZEN | TYPE_CUSTOM_SETATTR)) &&
+      obj.o->type != T.object) {
     WInstance *inst = reinterpret_cast<WInstance *>(obj.o);
     if (inst->attrs) {
       dictSetStr(inst->attrs, reinterpret_cast<WStr *>(name), value);
@@ -448,7 +492,8 @@ WValue wrt_class_new(const char *name, WValue base, const char *qualname) {
   WTypeObj *t = newType(name, b, b->kind == Kind::Exception ? Kind::Exception : Kind::Instance,
                         "__main__");
   t->qualname = qualname ? qualname : name;
-  t->flags = TYPE_USER | (b->flags & (TYPE_EXCEPTION | TYPE_HAS_EQ | TYPE_HAS_PROPERTY));
+  t->flags = TYPE_USER | (b->flags & (TYPE_EXCEPTION | TYPE_HAS_EQ | TYPE_HAS_PROPERTY |
+                                      TYPE_CUSTOM_SETATTR | TYPE_FROZEN));
   return wrt_obj(t);
 }
 

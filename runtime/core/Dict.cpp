@@ -186,7 +186,7 @@ WValue dictGetStr(WDict *d, WStr *key) {
     if (ix >= 0) {
       WDictEntry &e = d->entries[ix];
       // Attribute names are interned: the pointer test settles most probes.
-      if (e.key.o == reinterpret_cast<WObj *>(key)) return e.value;
+      if (e.key.o == reinterpret_cast<WObj *>(key) && e.key.tag == WT_OBJ) return e.value;
       if (e.hash == h && e.key.tag == WT_OBJ && e.key.o->type == T.str &&
           strEquals(asStr(e.key), key))
         return e.value;

@@ -10,7 +10,9 @@
 
 #include <gc.h>
 
+#include <cerrno>
 #include <cstdarg>
+#include <cstring>
 #include <cstdio>
 
 namespace weft::rt {
@@ -125,6 +127,8 @@ WObj *emptyTuple() {
 
 } // namespace
 
+WTypeObj *osErrorTypeFor(int64_t err);
+
 WValue newException(WTypeObj *type, WObj *args) {
   auto *e = newObj<WException>(type);
   e->args = args ? args : emptyTuple();
@@ -179,6 +183,21 @@ WValue raiseTypeError(const char *fmt, ...) {
   if (n < 0) n = 0;
   if (size_t(n) >= sizeof buf) n = sizeof buf - 1;
   return raise(T.TypeError, std::string_view(buf, size_t(n)));
+}
+
+WValue newOSError(int err, const char *filename) {
+  WValue args[3] = {wrt_int(err), newStr(std::strerror(err)), wrt_none()};
+  int n = 2;
+  if (filename) {
+    args[2] = newStr(filename);
+    n = 3;
+  }
+  return newException(osErrorTypeFor(err), newTupleFrom(n, args).o);
+}
+
+WValue raiseOSError(int err, const char *filename) {
+  setPending(newOSError(err, filename));
+  return wrt_errv();
 }
 
 WValue raiseKeyError(WValue key) {
@@ -264,7 +283,65 @@ WValue excStr(WValue exc) {
   return excArgsStr(e);
 }
 
+/// BaseExceptionGroup(message, exceptions): an ExceptionGroup when every
+/// member is an Exception, as CPython's BaseExceptionGroup.__new__ decides.
+WValue exceptionGroupCtor(WNativeFunc *self, WValue *a) {
+  if (!isStr(a[0])) return raise(T.TypeError, "argument 1 must be str");
+  WValue excs = isKind(a[1], Kind::Tuple) ? a[1] : listFromIterable(a[1]);
+  if (excs.tag == WT_ERR) return excs;
+  if (isKind(excs, Kind::List)) excs = newTupleFrom(asList(excs)->size, asList(excs)->items);
+  WTuple *t = asTuple(excs);
+  if (t->size == 0) return raise(T.ValueError, "second argument (exceptions) must be a non-empty sequence");
+  bool allExceptions = true;
+  for (int64_t i = 0; i < t->size; i++) {
+    if (!isExcInstance(t->items[i]))
+      return raiseFormat(T.ValueError, "Item %lld of second argument (exceptions) is not an exception",
+                         (long long)i);
+    allExceptions &= isInstance(t->items[i], T.Exception);
+  }
+  WTypeObj *type = asType(self->bound);
+  if (type == T.BaseExceptionGroup && allExceptions) type = T.ExceptionGroup;
+  if (type == T.ExceptionGroup && !allExceptions)
+    return raise(T.TypeError, "Cannot nest BaseExceptions in an ExceptionGroup");
+  WValue args[2] = {a[0], excs};
+  return newException(type, newTupleFrom(2, args).o);
+}
+
+/// CPython's errno -> OSError subclass map (Objects/exceptions.c).
+WTypeObj *osErrorTypeFor(int64_t err) {
+  switch (err) {
+  case EAGAIN: case EALREADY: case EINPROGRESS: return T.BlockingIOError;
+  case ECHILD: return T.ChildProcessError;
+  case EPIPE: case ESHUTDOWN: return T.BrokenPipeError;
+  case ECONNABORTED: return T.ConnectionAbortedError;
+  case ECONNREFUSED: return T.ConnectionRefusedError;
+  case ECONNRESET: return T.ConnectionResetError;
+  case EEXIST: return T.FileExistsError;
+  case ENOENT: return T.FileNotFoundError;
+  case EISDIR: return T.IsADirectoryError;
+  case ENOTDIR: return T.NotADirectoryError;
+  case EINTR: return T.InterruptedError;
+  case EACCES: case EPERM: return T.PermissionError;
+  case ESRCH: return T.ProcessLookupError;
+  case ETIMEDOUT: return T.TimeoutError;
+  default: return T.OSError;
+  }
+}
+
+/// OSError(errno, strerror[, filename]) builds the errno's subclass.
+WValue osErrorCtor(WNativeFunc *, WValue *a) {
+  WTuple *args = asTuple(a[0]);
+  WTypeObj *type = T.OSError;
+  if (args->size >= 2 && isIntLike(args->items[0])) type = osErrorTypeFor(args->items[0].i);
+  return newException(type, a[0].o);
+}
+
 void initExceptions() {
+  T.OSError->ctor = makeNative("OSError", osErrorCtor, "*args");
+  T.BaseExceptionGroup->ctor = makeNative("BaseExceptionGroup", exceptionGroupCtor,
+                                          "message, exceptions, /", wrt_obj(T.BaseExceptionGroup));
+  T.ExceptionGroup->ctor = makeNative("ExceptionGroup", exceptionGroupCtor, "message, exceptions, /",
+                                      wrt_obj(T.ExceptionGroup));
   WTypeObj *b = T.BaseException;
   addMethod(b, "__init__", excInit, "self, *args");
   addMethod(b, "__str__", excStrMethod, "self, /");

@@ -50,12 +50,17 @@ WValue raiseOSErrorFor(int err, std::string_view filename) {
   return raise(t, msg);
 }
 
-bool checkOpen(WFile *f) {
-  if (f->closed) {
+/// [op] names the operation for binary files' messages ("read of closed
+/// file"); text files always say "I/O operation on closed file." as CPython.
+bool checkOpen(WFile *f, const char *op = nullptr) {
+  if (!f->closed) return true;
+  if (f->binary && op) {
+    std::string_view o(op);
+    raiseFormat(T.ValueError, "%s %s closed file", op, o == "write" ? "to" : "of");
+  } else {
     raise(T.ValueError, "I/O operation on closed file.");
-    return false;
   }
-  return true;
+  return false;
 }
 
 /// Reads one more chunk into the buffer; false on error (raised).
@@ -96,7 +101,10 @@ void take(WFile *f, int64_t n, std::string &out) {
       if (p[i] == '\r') {
         out.push_back('\n');
         if (i + 1 < n && p[i + 1] == '\n') ++i;
-        else if (i + 1 == n && f->pos + n < f->len && f->buf[f->pos + n] == '\n') ++n;
+        else if (i + 1 == n && f->pos + n < f->len && f->buf[f->pos + n] == '\n') {
+          ++n; // swallow the '\n' of a "\r\n" split from its '\r'
+          ++i;
+        }
       } else {
         out.push_back(p[i]);
       }
@@ -140,7 +148,7 @@ bool readLineInto(WFile *f, std::string &out, int64_t limit) {
 
 WValue f_read(WValue self, WValue *a) {
   WFile *f = asFile(self);
-  if (!checkOpen(f)) return wrt_errv();
+  if (!checkOpen(f, "read")) return wrt_errv();
   if (!f->readable) return raise(T.OSError, "not readable");
   int64_t n = isIntLike(a[0]) ? a[0].i : -1;
   std::string out;
@@ -182,7 +190,7 @@ WValue f_read(WValue self, WValue *a) {
 
 WValue f_readline(WValue self, WValue *a) {
   WFile *f = asFile(self);
-  if (!checkOpen(f)) return wrt_errv();
+  if (!checkOpen(f, "readline")) return wrt_errv();
   std::string out;
   if (!readLineInto(f, out, -1)) return wrt_errv();
   return result(f, out);
@@ -204,7 +212,7 @@ WValue f_readlines(WValue self, WValue *) {
 
 WValue f_next(WValue self, WValue *) {
   WFile *f = asFile(self);
-  if (!checkOpen(f)) return wrt_errv();
+  if (!checkOpen(f, "readline")) return wrt_errv();
   std::string out;
   if (!readLineInto(f, out, -1)) return wrt_errv();
   if (out.empty()) return raiseValue(newException(T.StopIteration, nullptr));
@@ -232,7 +240,7 @@ bool writeAllFd(int fd, const char *p, size_t n) {
 
 WValue f_write(WValue self, WValue *a) {
   WFile *f = asFile(self);
-  if (!checkOpen(f)) return wrt_errv();
+  if (!checkOpen(f, "write")) return wrt_errv();
   if (!f->writable) return raise(T.OSError, "not writable");
   if (f->binary) {
     if (!isKind(a[0], Kind::Bytes))
@@ -271,7 +279,7 @@ WValue f_close(WValue self, WValue *) {
 }
 
 WValue f_flush(WValue self, WValue *) {
-  if (!checkOpen(asFile(self))) return wrt_errv();
+  if (!checkOpen(asFile(self), "flush")) return wrt_errv();
   return wrt_none();
 }
 

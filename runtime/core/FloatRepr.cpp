@@ -114,6 +114,42 @@ bool mantissaIsZero(std::string_view s) {
   return true;
 }
 
+const double kPow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                           1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/// '%.{p}f' of a non-negative [a] with a * 10^p < 2^52, without printf's
+/// multi-precision path. a * 10^p is split exactly into hi + lo (fma), so
+/// rounding half-even on the exact binary value is decided correctly: the
+/// only doubtful case is hi landing on a .5 tie, where lo breaks it.
+void appendFixedFast(std::string &out, double a, int p) {
+  double P = kPow10[p];
+  double hi = a * P;
+  double lo = std::fma(a, P, -hi);
+  double r = std::nearbyint(hi);
+  double fl = std::floor(hi);
+  if (hi - fl == 0.5 && lo != 0.0) r = lo > 0 ? fl + 1.0 : fl;
+  uint64_t n = uint64_t(r);
+  char buf[48];
+  char *end = buf + sizeof buf, *q = end;
+  int digits = 0;
+  do {
+    *--q = char('0' + n % 10);
+    n /= 10;
+    ++digits;
+  } while (n);
+  // At least one digit before the point: pad with zeros to p + 1 digits.
+  while (digits < p + 1) {
+    *--q = '0';
+    ++digits;
+  }
+  size_t intLen = size_t(digits - p);
+  out.append(q, intLen);
+  if (p > 0) {
+    out.push_back('.');
+    out.append(q + intLen, size_t(p));
+  }
+}
+
 } // namespace
 
 std::string doubleToString(double v, char type, int precision, bool addDot0, bool alt,
@@ -129,7 +165,10 @@ std::string doubleToString(double v, char type, int precision, bool addDot0, boo
     out += upper ? "INF" : "inf";
     return out;
   }
-  if (code == 'f' || code == 'e') {
+  if (code == 'f' && precision <= 22 && a < 4503599627370496.0 / kPow10[precision] &&
+      !(alt && precision == 0)) {
+    appendFixedFast(out, a, precision);
+  } else if (code == 'f' || code == 'e') {
     // glibc's printf is correctly rounded; its layout for these two modes is
     // CPython's, '#' included ("1.e+00", "3.").
     char fmtbuf[8] = {'%', '.', '*', 'f', 0};

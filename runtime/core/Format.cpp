@@ -17,24 +17,7 @@ bool isStrValue(WValue v) { return isStr(v); }
 bool toAsciiString(WValue v, std::string &out) {
   std::string r;
   if (!toReprString(v, r)) return false;
-  static const char hex[] = "0123456789abcdef";
-  size_t i = 0;
-  while (i < r.size()) {
-    uint32_t c = decodeUtf8(r, i);
-    if (c < 0x80) {
-      out.push_back(char(c));
-    } else if (c < 0x100) {
-      out += "\\x";
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    } else if (c < 0x10000) {
-      out += "\\u";
-      for (int sh = 12; sh >= 0; sh -= 4) out.push_back(hex[(c >> sh) & 15]);
-    } else {
-      out += "\\U";
-      for (int sh = 28; sh >= 0; sh -= 4) out.push_back(hex[(c >> sh) & 15]);
-    }
-  }
+  appendAsciiEscaped(out, r);
   return true;
 }
 
@@ -66,9 +49,7 @@ bool formatValueInto(WValue v, std::string_view spec, std::string &out) {
   switch (v.tag) {
   case WT_INT:
     if (spec.empty()) {
-      char buf[24];
-      int n = std::snprintf(buf, sizeof buf, "%lld", (long long)v.i);
-      out.append(buf, size_t(n));
+      appendDecimal(out, v.i);
       return true;
     }
     return parseFormatSpec(spec, '>', "int", f) && formatIntSpec(v.i, f, "int", out);

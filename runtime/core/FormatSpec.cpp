@@ -58,6 +58,7 @@ void appendFill(std::string &out, uint32_t fill, int64_t n) {
 /// characters. The padding zeros are grouped too, which is why '08,' gives
 /// "0,001,234" (nine characters: a group never starts with a separator).
 std::string groupDigits(std::string_view digits, int group, char sep, int64_t minWidth) {
+  if (group == 0 && minWidth <= int64_t(digits.size())) return std::string(digits);
   std::string rev; // built right to left
   int64_t remaining = int64_t(digits.size());
   int64_t minw = minWidth > 0 ? minWidth : 0;
@@ -148,6 +149,8 @@ void fillNumber(std::string &out, const FormatSpec &f, char align, bool negative
 
 } // namespace
 
+// Longer than the usual 80 lines on purpose: it follows CPython's
+// parse_internal_render_format_spec step by step, so the two can be compared.
 bool parseFormatSpec(std::string_view s, char defaultAlign, const char *typeName,
                      FormatSpec &f) {
   f = FormatSpec();
@@ -209,6 +212,12 @@ bool parseFormatSpec(std::string_view s, char defaultAlign, const char *typeName
       raise(T.ValueError, "Format specifier missing precision");
       return false;
     }
+  }
+  // A width or precision this large cannot be allocated; CPython fails the
+  // same way, and a std::bad_alloc must not cross the ABI.
+  if (f.width > (int64_t(1) << 32) || f.precision > (int64_t(1) << 32)) {
+    raise(T.MemoryError, "");
+    return false;
   }
   if (pos < s.size()) {
     size_t q = pos;

@@ -91,6 +91,13 @@ WValue generatorThrow(WCoro *gen, WValue exc) {
   return raiseStopIteration(r);
 }
 
+WValue nextOrRaise(WValue it) {
+  if (isKind(it, Kind::Generator)) return generatorSend(reinterpret_cast<WCoro *>(it.o), wrt_none());
+  WValue r = next(it);
+  if (r.tag == WT_UNBOUND) return raiseValue(newException(T.StopIteration, nullptr));
+  return r;
+}
+
 WValue generatorClose(WCoro *gen) {
   if (gen->state == 0 || gen->state == -1) {
     gen->state = -1;
@@ -151,6 +158,7 @@ void initGenerators() {
   addMethod(T.generator, "__iter__", genIterM, "self, /");
   addMethod(T.iterator, "__next__", iterNextM, "self, /");
   addMethod(T.iterator, "__iter__", genIterM, "self, /");
+  initAsyncGenerators();
 }
 
 } // namespace weft::rt

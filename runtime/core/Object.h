@@ -65,6 +65,7 @@ enum : uint32_t {
   TYPE_HAS_EQ = 16,       ///< the class (or a base) defines __eq__
   TYPE_HAS_PROPERTY = 32, ///< the class (or a base) has a property (slow attribute path)
   TYPE_ORDERED = 64,      ///< dataclass(order=True)
+  TYPE_CUSTOM_SETATTR = 128, ///< a user class in the chain defines __setattr__
 };
 
 /// str: UTF-8 bytes, NUL-terminated for convenience. `length` counts code
@@ -179,6 +180,11 @@ struct WModule {
   WObj hdr;
   WStr *name;
   WDict *attrs;
+  /// A compiled module's globals block (wrt_alloc_roots), read and written
+  /// live by attribute access: slotIndex maps a global's name to its index.
+  /// Both null for native modules.
+  WValue *globals;
+  WDict *slotIndex;
 };
 
 struct WSuper {
@@ -293,6 +299,10 @@ WValue newRange(int64_t start, int64_t stop, int64_t step);
 WValue newIterator(WIterNext next, WValue source, WValue extra = wrt_unbound());
 WValue newModule(const char *name);
 void moduleSet(WValue module, const char *name, WValue value);
+/// A module object whose attributes are the live globals of a compiled
+/// module ([n] names, slot i in globals[i]): m.x reads the current value,
+/// m.x = v writes the slot the module's own code reads.
+WValue moduleOverGlobals(const char *name, int64_t n, const char *const *names, WValue *globals);
 WValue newCell(WValue v);
 
 // list / dict / set primitives (no type checks).
@@ -319,6 +329,10 @@ WValue raiseValue(WValue exc);               ///< same rules as `raise x`
 WValue raiseFormat(WTypeObj *type, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 WValue raiseKeyError(WValue key);            ///< KeyError(key)
+/// OSError for [err] as CPython builds it: the errno's subclass
+/// (FileNotFoundError...), args (errno, strerror[, filename]).
+WValue newOSError(int err, const char *filename = nullptr);
+WValue raiseOSError(int err, const char *filename = nullptr);
 WValue raiseTypeError(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /// A new exception instance of [type] with [args] (a tuple, or null for ()).
 WValue newException(WTypeObj *type, WObj *args);
@@ -369,6 +383,9 @@ int contains(WValue container, WValue item); ///< 0/1/-1
 const char *typeName(WValue v);              ///< "int", "Shape"
 WValue iter(WValue v);
 WValue next(WValue it);                      ///< UNBOUND when exhausted
+/// Python's next(it) without a default: StopIteration when exhausted, whose
+/// value is a generator's return value (for the `next` builtin).
+WValue nextOrRaise(WValue it);
 /// len() for sized builtins and __len__; -1 with an exception pending.
 int64_t length(WValue v);
 /// Materialise any iterable into a new list (ERR on error).
@@ -392,7 +409,12 @@ bool sortValues(WValue *items, int64_t n, WValue key, bool reverse);
 /// or `?` (optional: the slot arrives UNBOUND when omitted). Examples:
 ///   registerBuiltin("len", makeNative("len", lenImpl, "obj, /"));
 ///   addMethod(T.list, "pop", listPop, "self, index=?, /");
-/// Methods take `self` as their first parameter.
+/// Methods take `self` as their first parameter. [state] is stored in the
+/// native's `bound` field for the code to read (a closure value).
+/// Making a type callable (`int("3")`, `Future()`): set `type->ctor` to a
+/// native; it receives the call's arguments without the type.
+/// A native class attribute is bound like a method: x.m(...) passes x as
+/// self; a property (WProperty with a native fget) gives computed fields.
 WValue makeNative(const char *name, WNativeCode code, const char *params,
                   WValue state = wrt_unbound());
 WValue makeNativeQual(const char *name, const char *qualname, WNativeCode code,

@@ -73,9 +73,7 @@ void writeStderr(std::string_view s) {
 bool appendPrinted(std::string &out, WValue v) {
   switch (v.tag) {
   case WT_INT: {
-    char buf[24];
-    int n = std::snprintf(buf, sizeof buf, "%lld", (long long)v.i);
-    out.append(buf, size_t(n));
+    appendDecimal(out, v.i);
     return true;
   }
   case WT_FLOAT: out += floatRepr(v.f); return true;

@@ -202,6 +202,15 @@ void moduleSet(WValue module, const char *name, WValue value) {
   dictSetStr(m->attrs, internStr(name), value);
 }
 
+WValue moduleOverGlobals(const char *name, int64_t n, const char *const *names, WValue *globals) {
+  WValue m = newModule(name);
+  auto *mod = reinterpret_cast<WModule *>(m.o);
+  mod->globals = globals;
+  mod->slotIndex = asDict(newDict());
+  for (int64_t i = 0; i < n; i++) dictSetStr(mod->slotIndex, internStr(names[i]), wrt_int(i));
+  return m;
+}
+
 void setArgv(int argc, char **argv) {
   argvList = newList(0);
   for (int i = 0; i < argc; i++) listAppend(asList(argvList), newStr(argv[i]));

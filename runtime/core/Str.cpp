@@ -97,8 +97,9 @@ WValue strRepeat(WValue s, int64_t n) {
   if (n == 1) return s;
   if (x->nbytes > INT64_MAX / n) return raise(T.OverflowError, "repeated string is too long");
   size_t total = size_t(x->nbytes * n);
+  if (total > (size_t(1) << 36)) return raise(T.MemoryError, "");
   auto *r = static_cast<WStr *>(gcAllocAtomic(sizeof(WStr) + total + 1));
-  if (!r) return raise(T.OverflowError, "repeated string is too long");
+  if (!r) return raise(T.MemoryError, "");
   r->hdr.type = reinterpret_cast<WType *>(T.str);
   r->nbytes = int64_t(total);
   r->length = x->length * n;

@@ -20,6 +20,11 @@ std::string_view sv(WValue v) {
 
 WValue emptyStr() { return makeStr("", 0); }
 
+/// A substring of [self]: an ASCII parent's pieces need no code-point count.
+inline WValue piece(WValue self, std::string_view bytes) {
+  return makeStr(bytes, asWStr(self)->ascii ? int64_t(bytes.size()) : -1);
+}
+
 /// Byte range of the code-point range [start, end) given as optional
 /// arguments.
 bool byteRange(WValue self, WValue start, WValue end, size_t &b0, size_t &b1, int64_t &c0,
@@ -131,12 +136,12 @@ WValue m_split(WValue self, WValue *a) {
       if (i >= n) break;
       if (maxsplit-- <= 0) {
         // The rest as it is: CPython keeps its trailing whitespace.
-        listAppend(l, makeStr(s.substr(i)));
+        listAppend(l, piece(self, s.substr(i)));
         break;
       }
       size_t j = i;
       while (j < n && !spaceAt(s, j, len)) j += len;
-      listAppend(l, makeStr(s.substr(i, j - i)));
+      listAppend(l, piece(self, s.substr(i, j - i)));
       i = j;
     }
     return result;
@@ -146,11 +151,11 @@ WValue m_split(WValue self, WValue *a) {
   if (sep.empty()) return raise(T.ValueError, "empty separator");
   size_t i = 0, pos;
   while (maxsplit > 0 && (pos = s.find(sep, i)) != std::string_view::npos) {
-    listAppend(l, makeStr(s.substr(i, pos - i)));
+    listAppend(l, piece(self, s.substr(i, pos - i)));
     i = pos + sep.size();
     --maxsplit;
   }
-  listAppend(l, i == 0 ? self : makeStr(s.substr(i)));
+  listAppend(l, i == 0 ? self : piece(self, s.substr(i)));
   return result;
 }
 
@@ -184,7 +189,7 @@ WValue m_rsplit(WValue self, WValue *a) {
       }
       if (e == 0) break;
       if (maxsplit-- <= 0) {
-        listAppend(l, makeStr(s.substr(0, e)));
+        listAppend(l, piece(self, s.substr(0, e)));
         break;
       }
       size_t b = e;
@@ -193,7 +198,7 @@ WValue m_rsplit(WValue self, WValue *a) {
         if (spaceAt(s, k, len)) break;
         b = k;
       }
-      listAppend(l, makeStr(s.substr(b, e - b)));
+      listAppend(l, piece(self, s.substr(b, e - b)));
       e = b;
     }
     reverseList(l);
@@ -206,11 +211,11 @@ WValue m_rsplit(WValue self, WValue *a) {
   while (maxsplit > 0 && e >= sep.size()) {
     size_t pos = s.substr(0, e).rfind(sep);
     if (pos == std::string_view::npos) break;
-    listAppend(l, makeStr(s.substr(pos + sep.size(), e - pos - sep.size())));
+    listAppend(l, piece(self, s.substr(pos + sep.size(), e - pos - sep.size())));
     e = pos;
     --maxsplit;
   }
-  listAppend(l, e == s.size() ? self : makeStr(s.substr(0, e)));
+  listAppend(l, e == s.size() ? self : piece(self, s.substr(0, e)));
   reverseList(l);
   return result;
 }
@@ -245,7 +250,7 @@ WValue m_splitlines(WValue self, WValue *a) {
       }
       ++j;
     }
-    listAppend(l, makeStr(s.substr(i, j - i + (keep ? eol : 0))));
+    listAppend(l, piece(self, s.substr(i, j - i + (keep ? eol : 0))));
     i = j + eol;
   }
   return result;
@@ -344,7 +349,7 @@ WValue stripImpl(WValue self, WValue chars, int mode) {
       }
   }
   if (b == 0 && e == s.size()) return self;
-  return makeStr(s.substr(b, e - b));
+  return piece(self, s.substr(b, e - b));
 }
 
 WValue m_strip(WValue self, WValue *a) { return stripImpl(self, a[0], 3); }
@@ -397,7 +402,7 @@ WValue partitionImpl(WValue self, WValue sepv, bool reverse) {
   if (pos == std::string_view::npos)
     return reverse ? newTupleOf({emptyStr(), emptyStr(), self})
                    : newTupleOf({self, emptyStr(), emptyStr()});
-  return newTupleOf({makeStr(s.substr(0, pos)), sepv, makeStr(s.substr(pos + sep.size()))});
+  return newTupleOf({piece(self, s.substr(0, pos)), sepv, piece(self, s.substr(pos + sep.size()))});
 }
 
 WValue m_partition(WValue self, WValue *a) { return partitionImpl(self, a[0], false); }

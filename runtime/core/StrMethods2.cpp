@@ -185,6 +185,7 @@ bool getFill(WValue v, std::string &fill) {
 
 WValue pad(WValue self, int64_t left, int64_t right, const std::string &fill) {
   if (left <= 0 && right <= 0) return self;
+  if (left > (int64_t(1) << 32) || right > (int64_t(1) << 32)) return raise(T.MemoryError, "");
   if (left < 0) left = 0;
   if (right < 0) right = 0;
   std::string out;
@@ -226,6 +227,7 @@ WValue m_zfill(WValue self, WValue *a) {
   if (!getWidth(a[0], width)) return wrt_errv();
   int64_t len = asWStr(self)->length;
   if (width <= len) return self;
+  if (width > (int64_t(1) << 32)) return raise(T.MemoryError, "");
   std::string_view s = sv(self);
   std::string out;
   size_t signLen = (!s.empty() && (s[0] == '+' || s[0] == '-')) ? 1 : 0;

@@ -263,6 +263,21 @@ void appendStrRepr(std::string &out, std::string_view s) {
   out.push_back(quote);
 }
 
+void appendAsciiEscaped(std::string &out, std::string_view s) {
+  static const char hex[] = "0123456789abcdef";
+  size_t i = 0;
+  while (i < s.size()) {
+    uint32_t c = decodeUtf8(s, i);
+    if (c < 0x80) {
+      out.push_back(char(c));
+      continue;
+    }
+    int digits = c < 0x100 ? 2 : c < 0x10000 ? 4 : 8;
+    out += digits == 2 ? "\\x" : digits == 4 ? "\\u" : "\\U";
+    for (int sh = (digits - 1) * 4; sh >= 0; sh -= 4) out.push_back(hex[(c >> sh) & 15]);
+  }
+}
+
 void appendBytesRepr(std::string &out, std::string_view b) {
   // bytes_repr: the same quote rule; every non-ASCII-printable byte is \xhh.
   bool hasSingle = b.find('\'') != std::string_view::npos;

@@ -47,6 +47,19 @@ bool formatStrSpec(std::string_view s, const FormatSpec &spec, const char *typeN
 std::string doubleToString(double v, char type, int precision, bool addDot0, bool alt,
                            bool noNeg0 = false);
 
+/// Appends the decimal digits of [v] (no printf).
+inline void appendDecimal(std::string &out, int64_t v) {
+  char buf[24];
+  char *end = buf + sizeof buf, *p = end;
+  uint64_t m = v < 0 ? uint64_t(0) - uint64_t(v) : uint64_t(v);
+  do {
+    *--p = char('0' + m % 10);
+    m /= 10;
+  } while (m);
+  if (v < 0) *--p = '-';
+  out.append(p, size_t(end - p));
+}
+
 /// UTF-8 helpers. decodeUtf8 reads one code point at [i] (advancing it); the
 /// input is assumed valid (str objects always are).
 uint32_t decodeUtf8(std::string_view s, size_t &i);
@@ -78,6 +91,9 @@ void appendTitle(std::string &out, uint32_t c);
 /// Builds a str from bytes known to be valid UTF-8 with a known code-point
 /// count (saves a pass); [length] < 0 means "count it".
 WValue makeStr(std::string_view utf8, int64_t length = -1);
+
+/// ascii(): [s] with every non-ASCII code point as \xhh, \uhhhh or \Uhhhhhhhh.
+void appendAsciiEscaped(std::string &out, std::string_view s);
 
 /// repr of str / bytes contents appended to [out].
 void appendStrRepr(std::string &out, std::string_view s);

@@ -14,11 +14,13 @@ void initBytesMethods();
 void initPrint();
 void initBuiltins();
 void initNativeModules();
+void initNumberMethods();
 
 void initText() {
   initStrMethods1();
   initStrMethods2();
   initBytesMethods();
+  initNumberMethods();
   initPrint();
   initBuiltins();
   initNativeModules();

@@ -179,12 +179,20 @@ int EventLoop::runOnce() {
   // call_later(0, T) runs in this batch (PITFALLS.md: A, T, B).
   if (!timers_.empty()) fireDueTimers();
 
-  // Phase 5: run exactly what is queued now.
+  // Phase 5: run exactly what is queued now. Callbacks see this loop as
+  // the running one even when a test drives runOnce() directly.
+  EventLoop *prevRunning = tlsRunning;
+  tlsRunning = this;
+  int status = 0;
   for (size_t ntodo = ready_.size(); ntodo > 0; --ntodo) {
     ReadyEntry e = ready_.pop();
-    if (e.fn(e.a, e.b) < 0) return -1;
+    if (e.fn(e.a, e.b) < 0) {
+      status = -1;
+      break;
+    }
   }
-  return 0;
+  tlsRunning = prevRunning;
+  return status;
 }
 
 RunStatus EventLoop::runForever() {

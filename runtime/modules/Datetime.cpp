@@ -133,6 +133,14 @@ WValue dt_strftime(WValue self, WValue *a) {
   return makeStr(buf);
 }
 
+/// f"{d:%Y-%m-%d}": an empty spec is str(d), anything else strftime.
+WValue dt_format(WValue self, WValue *a) {
+  if (!isStr(a[0]))
+    return raiseFormat(T.TypeError, "format() argument 1 must be str, not %s", typeName(a[0]));
+  if (asWStr(a[0])->nbytes == 0) return isoformat(self, ' ');
+  return dt_strftime(self, a);
+}
+
 WValue dt_timestamp(WValue self, WValue *) {
   struct tm tm = toTm(self);
   return wrt_float(double(mktime(&tm)) + double(field(self, 6)) / 1e6);
@@ -197,6 +205,7 @@ void initDatetimeModule() {
   WEFT_TEXT_METHOD(t, "__repr__", dt_repr, "self, /");
   WEFT_TEXT_METHOD(t, "strftime", dt_strftime, "self, format, /");
   WEFT_TEXT_METHOD(t, "timestamp", dt_timestamp, "self, /");
+  WEFT_TEXT_METHOD(t, "__format__", dt_format, "self, fmt, /");
   WEFT_TEXT_METHOD(t, "weekday", dt_weekday, "self, /");
   WEFT_TEXT_METHOD(t, "__eq__", dt_eq, "self, other, /");
   WEFT_TEXT_METHOD(t, "__lt__", dt_lt, "self, other, /");

@@ -16,7 +16,56 @@ WValue newForm(std::string_view name) {
   return f;
 }
 
-WValue f_getitem(WValue self, WValue *) { return self; }
+/// How typing prints a parameter: `int`, `mymod.Cls`, `typing.List[int]`,
+/// `[int, str]` for a Callable's argument list, `...` for Ellipsis.
+bool appendTypeArg(std::string &out, WValue v) {
+  // typing stores None as type(None), which prints as NoneType.
+  if (v.tag == WT_NONE || (isKind(v, Kind::Type) && asType(v) == T.none)) {
+    out += "NoneType";
+    return true;
+  }
+  if (v.tag == WT_OBJ && v.o == Ellipsis.o) {
+    out += "...";
+    return true;
+  }
+  if (isKind(v, Kind::Type)) {
+    WTypeObj *t = asType(v);
+    if (t->module && std::string_view(t->module) != "builtins") {
+      out += t->module;
+      out += '.';
+    }
+    out += t->qualname ? t->qualname : t->name;
+    return true;
+  }
+  if (isKind(v, Kind::List)) {
+    out += '[';
+    for (int64_t i = 0; i < asList(v)->size; ++i) {
+      if (i) out += ", ";
+      if (!appendTypeArg(out, asList(v)->items[i])) return false;
+    }
+    out += ']';
+    return true;
+  }
+  return appendRepr(out, v);
+}
+
+/// Form[params]: a new form whose name records the parameters, so it prints
+/// as CPython's typing.Optional[int] does.
+WValue f_getitem(WValue self, WValue *a) {
+  std::string name(strView(instGet(self, "_name")));
+  name += '[';
+  if (isKind(a[0], Kind::Tuple)) {
+    WTuple *t = asTuple(a[0]);
+    for (int64_t i = 0; i < t->size; ++i) {
+      if (i) name += ", ";
+      if (!appendTypeArg(name, t->items[i])) return wrt_errv();
+    }
+  } else if (!appendTypeArg(name, a[0])) {
+    return wrt_errv();
+  }
+  name += ']';
+  return newForm(name);
+}
 WValue f_or(WValue self, WValue *) { return self; }
 WValue f_repr(WValue self, WValue *) {
   std::string out = "typing.";

@@ -278,6 +278,54 @@ TEST(TypeChecker, GatherResultsAreTypedPerArgument) {
                                   "            print(x * 2)\n");
 }
 
+TEST(TypeChecker, ExceptionResultsNarrowWithExceptionToo) {
+  expectClean("import asyncio\nasync def n() -> int:\n    return 1\nasync def main() -> None:\n"
+              "    r = await asyncio.gather(n(), n(), return_exceptions=True)\n    for x in r:\n"
+              "        if isinstance(x, Exception):\n            print(x)\n        else:\n            print(x + 1)\n");
+}
+
+TEST(TypeChecker, CommonSlipsAreReported) {
+  expectError("import asyncio\nasync def main() -> None:\n    pass\nasyncio.run(main)\n", "coroutine");
+  expectError("import asyncio\nasync def f() -> str:\n    return 'a'\nasync def main() -> None:\n"
+              "    print(f().upper())\n",
+              "'upper'");
+  expectError("a, b = (1, 2, 3)\n", "too many values to unpack (expected 2)");
+  expectError("n = 5\nprint(n.upper())\n", "'int' object has no attribute 'upper'");
+  expectError("print(len(5))\n", "has no len()");
+  expectError("print('a' < 1)\n", "'<' not supported between instances of 'str' and 'int'");
+  expectError("x = 3\nx()\n", "not callable");
+  expectError("from typing import Optional\ndef f(s: str) -> Optional[str]:\n    return None\n"
+              "print(f('a').upper())\n",
+              "None");
+}
+
+TEST(TypeChecker, PathologicalProgramsStayFast) {
+  // Generic instantiation on ever deeper tuples must not explode.
+  std::string src = "def f0(a):\n    return a\n";
+  for (int i = 1; i < 60; ++i)
+    src += "def f" + std::to_string(i) + "(a):\n    return f" + std::to_string(i - 1) + "((a, a)) if a else f" +
+           std::to_string(i - 1) + "(a)\n";
+  src += "print(f59(1))\n";
+  expectClean(src);
+  std::string chain;
+  for (int i = 0; i < 800; ++i)
+    chain += "def g" + std::to_string(i) + "(a):\n    return g" + std::to_string(i + 1) + "(a) + 1\n";
+  chain += "def g800(a):\n    return a\nprint(g0(1))\n";
+  expectClean(chain);
+}
+
+TEST(TypeChecker, UnmodelledFeaturesStaySilent) {
+  expectClean("def deco(fn):\n    def w(*a, **k):\n        return fn(*a, **k)\n    return w\n"
+              "@deco\ndef add(a: int, b: int) -> int:\n    return a + b\nprint(add(1, 2, 3))\n");
+  expectClean("class Base:\n    def speak(self) -> str:\n        return self.sound()\n"
+              "class Dog(Base):\n    def sound(self) -> str:\n        return 'woof'\nprint(Dog().speak())\n");
+  expectClean("import enum\nclass C(enum.Enum):\n    A = 'a'\nprint(C.A.value)\n");
+  expectClean("report = {}\nreport['n'] = 1\nreport['s'] = 'x'\nprint(report)\n");
+  expectClean("def gen(n):\n    for i in range(n):\n        yield i\nprint(sum(gen(3)), [x + 1 for x in gen(2)])\n");
+  expectClean("r = range(1, 10, 2)\nprint(r.start, r.step, list(r)[0] + 1)\n");
+  expectClean("d = {'a': 1}\nprint(d.keys() - {'b'}, sorted(d.keys()))\n");
+}
+
 TEST(TypeChecker, AwaitNeedsAnAwaitableInsideAsyncDef) {
   expectError("def f() -> int:\n    return 1\nasync def g() -> None:\n    await f()\n", "awaitable");
   expectError("import asyncio\ndef g() -> None:\n    await asyncio.sleep(0)\n", "await");

@@ -205,3 +205,53 @@ TEST_F(ClassTest, FieldDefaultFactory) {
 
 } // namespace
 } // namespace weft::rt::test
+
+namespace weft::rt::test {
+namespace {
+
+WValue echoName(WFunc *, WValue *a) { return a[1]; }
+WValue logSet(WFunc *, WValue *a) {
+  // def __setattr__(self, name, value): object.__setattr__(self, name, [value])
+  WValue boxed = L({a[2]});
+  WValue args[2] = {a[1], boxed};
+  WValue all[3] = {a[0], args[0], args[1]};
+  return wrt_call(typeLookup(T.object, internStr("__setattr__")), 3, all);
+}
+const char *const getattrNames[] = {"self", "name"};
+const WFuncInfo getattrInfo = {"__getattr__", "Proxy.__getattr__", getattrNames, 2, 2, 0, 0, 0, 0, "t", 1};
+const char *const setattrNames[] = {"self", "name", "value"};
+const WFuncInfo setattrInfo = {"__setattr__", "Proxy.__setattr__", setattrNames, 3, 3, 0, 0, 0, 0, "t", 1};
+
+TEST_F(ClassTest, GetattrFallbackAndCustomSetattr) {
+  WValue proxy = wrt_class_new("Proxy", wrt_unbound(), "Proxy");
+  wrt_setattr(proxy, Name("__getattr__"), fn(echoName, &getattrInfo));
+  wrt_setattr(proxy, Name("__setattr__"), fn(logSet, &setattrInfo));
+  WValue p = Call(proxy, {});
+  EXPECT_EQ(R(wrt_getattr(p, Name("anything"))), "'anything'");
+  ASSERT_EQ(wrt_setattr(p, Name("v"), I(1)).tag, WT_NONE);
+  EXPECT_EQ(R(wrt_getattr(p, Name("v"))), "[1]");
+}
+
+} // namespace
+} // namespace weft::rt::test
+
+namespace weft::rt::test {
+namespace {
+
+TEST_F(ClassTest, ModulesOverGlobalsAreLive) {
+  WValue *globals = wrt_alloc_roots(2);
+  globals[0] = I(1);
+  const char *names[2] = {"counter", "later"};
+  WValue m = moduleOverGlobals("config", 2, names, globals);
+  EXPECT_EQ(R(wrt_getattr(m, Name("counter"))), "1");
+  globals[0] = I(2); // the module's own code updates its global
+  EXPECT_EQ(R(wrt_getattr(m, Name("counter"))), "2");
+  wrt_setattr(m, Name("counter"), I(5)); // main does config.counter = 5
+  EXPECT_EQ(R(globals[0]), "5");
+  EXPECT_EQ(wrt_getattr(m, Name("later")).tag, WT_ERR);
+  EXPECT_EQ(takeError(), "AttributeError: module 'config' has no attribute 'later'");
+  EXPECT_EQ(R(wrt_getattr(m, Name("__name__"))), "'config'");
+}
+
+} // namespace
+} // namespace weft::rt::test

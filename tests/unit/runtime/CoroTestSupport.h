@@ -17,6 +17,7 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <functional>
 #include <string>
 #include <vector>
@@ -32,8 +33,10 @@ struct TestCoro {
 
 using Body = std::function<WValue(TestCoro &f, WValue v, int64_t mode)>;
 
-inline std::vector<Body> &bodies() {
-  static std::vector<Body> b;
+/// A deque: bodies create coroutines while they run, and a push_back must
+/// not move the std::function being executed.
+inline std::deque<Body> &bodies() {
+  static std::deque<Body> b;
   return b;
 }
 
@@ -45,8 +48,6 @@ inline WValue resumeTestCoro(WCoro *c, WValue v, int64_t mode) {
 }
 
 inline WCoro *makeCoro(Body body, const char *name = "coro") {
-  static std::vector<WFuncInfo> *infos = new std::vector<WFuncInfo>();
-  (void)infos;
   WFuncInfo *info = new WFuncInfo{name, name, nullptr, 0, 0, 0, 0, 0, WFUNC_COROUTINE, "test.weft", 1};
   TestCoro *f = reinterpret_cast<TestCoro *>(newNativeCoro(sizeof(TestCoro), &resumeTestCoro, info));
   f->id = int64_t(bodies().size());

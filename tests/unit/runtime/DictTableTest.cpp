@@ -120,3 +120,41 @@ TEST_F(DictTest, SetMethods) {
 
 } // namespace
 } // namespace weft::rt::test
+
+#include <gc.h>
+
+namespace weft::rt::test {
+namespace {
+
+// Everything the runtime stores must stay visible to the collector: build
+// large structures, force collections, and check that nothing was reclaimed.
+TEST_F(DictTest, SurvivesCollections) {
+  WValue d = newDict();
+  for (int i = 0; i < 20000; i++) {
+    std::string k = "key" + std::to_string(i);
+    wrt_dict_set(d, newStr(k), L({I(i), newStr(k)}));
+    if (i % 5000 == 0) GC_gcollect();
+  }
+  for (int i = 0; i < 20000; i += 3) wrt_delitem(d, newStr("key" + std::to_string(i)));
+  GC_gcollect();
+  int64_t sum = 0;
+  for (int i = 0; i < 20000; i++) {
+    std::string k = "key" + std::to_string(i);
+    WValue v = dictGet(asDict(d), newStr(k));
+    if (i % 3 == 0) {
+      ASSERT_EQ(v.tag, WT_UNBOUND);
+      continue;
+    }
+    ASSERT_EQ(v.tag, WT_OBJ);
+    sum += asList(v)->items[0].i;
+    ASSERT_EQ(std::string(strView(asList(v)->items[1])), k);
+  }
+  EXPECT_GT(sum, 0);
+  WValue s = newSet();
+  for (int i = 0; i < 5000; i++) wrt_set_add(s, Tu({I(i), newStr(std::to_string(i))}));
+  GC_gcollect();
+  EXPECT_EQ(wrt_contains(s, Tu({I(4999), S("4999")})), 1);
+}
+
+} // namespace
+} // namespace weft::rt::test

@@ -103,3 +103,42 @@ TEST_F(ExceptionTest, UncaughtReportIsCPythons) {
 
 } // namespace
 } // namespace weft::rt::test
+
+namespace weft::rt::test {
+namespace {
+
+TEST_F(ExceptionTest, ExceptionGroups) {
+  WValue e1 = Call(wrt_obj(T.ValueError), {S("a")});
+  WValue e2 = Call(wrt_obj(T.TypeError), {S("b")});
+  WValue g = Call(wrt_obj(T.BaseExceptionGroup), {S("unhandled errors in a TaskGroup"), L({e1, e2})});
+  EXPECT_EQ(typeOf(g), T.ExceptionGroup);
+  EXPECT_EQ(Str(g), "unhandled errors in a TaskGroup (2 sub-exceptions)");
+  EXPECT_EQ(R(wrt_getattr(g, Name("exceptions"))), "(ValueError('a'), TypeError('b'))");
+  WValue c = newException(T.CancelledError, nullptr);
+  WValue bg = Call(wrt_obj(T.BaseExceptionGroup), {S("x"), L({c})});
+  EXPECT_EQ(typeOf(bg), T.BaseExceptionGroup);
+  EXPECT_EQ(Str(bg), "x (1 sub-exception)");
+  EXPECT_EQ(Call(wrt_obj(T.ExceptionGroup), {S("x"), L({c})}).tag, WT_ERR);
+  EXPECT_EQ(takeError(), "TypeError: Cannot nest BaseExceptions in an ExceptionGroup");
+}
+
+} // namespace
+} // namespace weft::rt::test
+
+#include <cerrno>
+
+namespace weft::rt::test {
+namespace {
+
+TEST_F(ExceptionTest, OSErrorPicksTheErrnoSubclass) {
+  WValue e = Call(wrt_obj(T.OSError), {I(ENOENT), S("No such file or directory"), S("x.txt")});
+  EXPECT_EQ(typeOf(e), T.FileNotFoundError);
+  EXPECT_EQ(Str(e), "[Errno 2] No such file or directory: 'x.txt'");
+  EXPECT_EQ(R(wrt_getattr(e, Name("errno"))), "2");
+  EXPECT_EQ(typeOf(Call(wrt_obj(T.OSError), {S("plain")})), T.OSError);
+  EXPECT_EQ(typeOf(newOSError(ECONNREFUSED)), T.ConnectionRefusedError);
+  EXPECT_EQ(Str(newOSError(EACCES, "/root")), "[Errno 13] Permission denied: '/root'");
+}
+
+} // namespace
+} // namespace weft::rt::test

@@ -62,7 +62,7 @@ TEST_F(GatherTest, Rule19_EmptyGatherIsADoneFutureHoldingEmptyList) {
 // Rule 15 / section 0: the first exception goes to the awaiter; the sibling
 // is not cancelled and finishes later.
 TEST_F(GatherTest, Rule15_FirstExceptionPropagatesSiblingsKeepRunning) {
-  WValue args[2] = {childRet("fails", 1, wrt_none(), true), childRet("slow", 3, wrt_int(2))};
+  WValue args[2] = {childRet("fails", 1, wrt_none(), true), childRet("slow", 10, wrt_int(2))};
   WValue g = gather(loop, 2, args, false);
   roots[1] = g;
   EXPECT_EQ(run(g).tag, WT_ERR);

@@ -89,6 +89,37 @@ TEST_F(RandomTest, ChoicesAndLargeSample) {
   EXPECT_EQ(c("sample", {newRange(0, 1000, 1), I(8)}), "[463, 886, 573, 877, 946, 799, 476, 462]");
 }
 
+// random.seed('hello'); seed(b'abc'); seed(''): version-2 seeding through
+// SHA-512, then random().
+TEST_F(RandomTest, SeedFromStrAndBytes) {
+  c("seed", {S("hello")});
+  EXPECT_EQ(c("random"), "0.3537754404730722");
+  c("seed", {newBytes("abc")});
+  EXPECT_EQ(c("random"), "0.7720246314157545");
+  c("seed", {S("")});
+  EXPECT_EQ(c("random"), "0.9602256525641875");
+  std::string longSeed;
+  for (int i = 0; i < 3; ++i)
+    longSeed += "h\xc3\xa9llo w\xc3\xb6rld, a longer seed string that spans more than one sha block maybe";
+  c("seed", {S(longSeed.c_str())});
+  EXPECT_EQ(c("random"), "0.6864834366684118");
+}
+
+// r = random.Random(42); random.seed(1); [r.random() x3]; random.random();
+// r.randint(1, 100); r.choice("abc")
+TEST_F(RandomTest, RandomInstancesHaveTheirOwnStream) {
+  WValue r = Call(fn("Random"), {I(42)});
+  c("seed", {I(1)});
+  std::string got;
+  for (int i = 0; i < 3; ++i) got += R(callMethod(r, "random", 0, nullptr)) + " ";
+  EXPECT_EQ(got, "0.6394267984578837 0.025010755222666936 0.27502931836911926 ");
+  EXPECT_EQ(c("random"), "0.13436424411240122");
+  WValue args[2] = {I(1), I(100)};
+  EXPECT_EQ(R(callMethod(r, "randint", 2, args)), "29");
+  WValue abc = S("abc");
+  EXPECT_EQ(R(callMethod(r, "choice", 1, &abc)), "'a'");
+}
+
 TEST_F(RandomTest, UnseededStaysInRange) {
   for (int i = 0; i < 100; ++i) {
     WValue v = Call(fn("random"), {});

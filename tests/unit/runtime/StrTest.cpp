@@ -4,6 +4,8 @@
 // messages of bad arguments.
 #include "ObjectTestUtil.h"
 
+#include <cmath>
+
 namespace weft::rt::test {
 namespace {
 
@@ -226,6 +228,30 @@ TEST_F(StrTest, FormatMethodFields) {
   EXPECT_EQ(m(S("}"), "format"), "ValueError: Single '}' encountered in format string");
   EXPECT_EQ(m(S("{"), "format"), "ValueError: Single '{' encountered in format string");
   EXPECT_EQ(m(S("{!x}"), "format", {I(1)}), "ValueError: Unknown conversion specifier x");
+}
+
+TEST_F(StrTest, TranslateMaketransFormatMap) {
+  WValue maketrans = getAttrStr(wrt_obj(T.str), "maketrans");
+  WValue t = Call(maketrans, {S("abc"), S("xyz"), S("d")});
+  EXPECT_EQ(R(t), "{97: 120, 98: 121, 99: 122, 100: None}");
+  EXPECT_EQ(m(S("abcdd-a"), "translate", {t}), "'xyz-x'");
+  EXPECT_EQ(m(S("hello"), "translate", {D({I(108), I(111)}, {S("L"), None()})}), "'heLL'");
+  EXPECT_EQ(R(Call(maketrans, {D({S("a")}, {S("b")})})), "{97: 'b'}");
+  EXPECT_EQ(m(S("{x}-{y}"), "format_map", {D({S("x"), S("y")}, {I(1), I(2)})}), "'1-2'");
+}
+
+TEST_F(StrTest, IntAndFloatMethods) {
+  EXPECT_EQ(m(I(10), "bit_length"), "4");
+  EXPECT_EQ(m(I(-5), "bit_length"), "3");
+  EXPECT_EQ(m(I(7), "bit_count"), "3");
+  EXPECT_EQ(m(F(2.0), "is_integer"), "True");
+  EXPECT_EQ(m(F(2.5), "is_integer"), "False");
+  EXPECT_EQ(m(F(0.75), "as_integer_ratio"), "(3, 4)");
+  EXPECT_EQ(m(F(-2.5), "as_integer_ratio"), "(-5, 2)");
+  EXPECT_EQ(m(F(3.0), "hex"), "'0x1.8000000000000p+1'");
+  EXPECT_EQ(m(F(0.1), "hex"), "'0x1.999999999999ap-4'");
+  EXPECT_EQ(m(F(INFINITY), "as_integer_ratio"),
+            "OverflowError: cannot convert Infinity to integer ratio");
 }
 
 TEST_F(StrTest, PercentFormatting) {
