@@ -139,12 +139,13 @@ WValue pingResume(WCoro *frame, WValue v, int64_t mode) {
   EventLoop *loop = EventLoop::running();
   for (;;) {
     if (frame->state == 0) {
+      // Wake the other side (also on the way out, so it can finish too).
+      Future *other = asFuture(*f->theirs);
+      if (!isDone(other)) futureSetResult(other, wrt_none());
       if (f->left-- == 0) {
         frame->state = -1;
         return wrt_none();
       }
-      Future *other = asFuture(*f->theirs);
-      if (!isDone(other)) futureSetResult(other, wrt_none());
       *f->mine = wrt_obj(newFuture(loop));
       frame->state = 1;
       v = wrt_none();

@@ -41,6 +41,82 @@ bool terminates(const StmtList &body) {
   }
 }
 
+/// Can [body] finish without return or raise? Conservative: when unsure it
+/// says no, since the answer is only used to report a missing return.
+static bool mayFallOff(const StmtList &body);
+
+static bool isTrueConstant(Expr *e) {
+  if (auto *b = dyn_cast<BoolExpr>(e))
+    return b->value;
+  if (auto *i = dyn_cast<IntExpr>(e))
+    return i->value != 0;
+  return false;
+}
+
+static bool hasBreak(StmtList &body) {
+  bool found = false;
+  for (Stmt *s : body) {
+    if (s->kind == StmtKind::Break)
+      found = true;
+    // A break inside a nested loop leaves only that loop.
+    if (s->kind == StmtKind::For || s->kind == StmtKind::While || s->kind == StmtKind::FunctionDef ||
+        s->kind == StmtKind::ClassDef)
+      continue;
+    forEachBlock(s, [&](StmtList &inner) { found |= hasBreak(inner); });
+  }
+  return found;
+}
+
+static bool stmtEnds(Stmt *s) {
+  switch (s->kind) {
+  case StmtKind::Return:
+  case StmtKind::Raise:
+    return true;
+  case StmtKind::If: {
+    auto *i = cast<IfStmt>(s);
+    return !mayFallOff(i->body) && !mayFallOff(i->orelse);
+  }
+  case StmtKind::While: {
+    auto *w = cast<WhileStmt>(s);
+    if (hasBreak(w->body))
+      return false;
+    return isTrueConstant(w->test) || !mayFallOff(w->orelse);
+  }
+  case StmtKind::For: {
+    auto *f = cast<ForStmt>(s);
+    return !hasBreak(f->body) && !mayFallOff(f->orelse);
+  }
+  case StmtKind::Try: {
+    auto *t = cast<TryStmt>(s);
+    if (!mayFallOff(t->finalbody))
+      return true;
+    bool bodyEnds = !mayFallOff(t->body) || (!t->orelse.empty() && !mayFallOff(t->orelse));
+    for (ExceptHandler &h : t->handlers)
+      bodyEnds &= !mayFallOff(h.body);
+    return bodyEnds;
+  }
+  case StmtKind::With:
+    return !mayFallOff(cast<WithStmt>(s)->body);
+  case StmtKind::Assert:
+    if (auto *b = dyn_cast<BoolExpr>(cast<AssertStmt>(s)->test))
+      return !b->value;
+    return false;
+  case StmtKind::Expr: {
+    StmtList one{s};
+    return terminates(one); // sys.exit() and friends
+  }
+  default:
+    return false;
+  }
+}
+
+static bool mayFallOff(const StmtList &body) {
+  for (Stmt *s : body)
+    if (stmtEnds(s))
+      return false;
+  return true;
+}
+
 void Checker::error(SourceRange r, const std::string &msg) {
   if (silent)
     return;
@@ -375,6 +451,20 @@ void Checker::checkReturn(ReturnStmt *s) {
 
 // ---------------------------------------------------------------- definitions
 
+void Checker::checkMissingReturn(FuncInfo *f, const std::vector<const Type *> &returns) {
+  // Only a function that returns a value somewhere and is declared not to
+  // return None can be missing a return; stubs and generators are exempt.
+  FunctionDefStmt *d = f->def;
+  if (!d->returns || f->isGenerator || returns.empty())
+    return;
+  const Type *expected = annotationType(d->returns);
+  if (tc.assignable(expected, tc.none()) || !mayFallOff(d->body))
+    return;
+  SourceRange r = d->nameRange.begin.line ? d->nameRange : d->range;
+  error(r, "missing return statement: '" + d->name + "' is declared to return " + show(expected) +
+               " but can reach the end of its body");
+}
+
 void Checker::defineFunction(FunctionDefStmt *d, ClassInfo *owner) {
   FuncInfo *&f = funcs[d];
   if (!f) {
@@ -556,6 +646,8 @@ const Type *Checker::checkBody(FuncInfo *f, const std::vector<const Type *> *arg
   frame = &fr;
   size_t mark = pendingBodies.size();
   checkBlock(d->body);
+  if (report)
+    checkMissingReturn(f, fr.returns);
   if (report) {
     // Nested defs are checked once their enclosing body has typed its locals.
     while (pendingBodies.size() > mark) {

@@ -77,6 +77,7 @@ public:
   void defineFunction(FunctionDefStmt *d, ClassInfo *owner);
   ClassInfo *defineClass(ClassDefStmt *d);
   void collectFields(ClassInfo *c);
+  void checkMissingReturn(FuncInfo *f, const std::vector<const Type *> &returns);
   /// Checks [f]'s body with [args] (null: the declared or unknown parameter
   /// types) and returns the inferred return type.
   const Type *checkBody(FuncInfo *f, const std::vector<const Type *> *args, bool report);

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <gc.h>
 #include <unistd.h>
 
 namespace weft::rt {
@@ -330,9 +331,21 @@ WValue openImpl(WNativeFunc *, WValue *a) {
   if (x) flags |= (plus ? O_RDWR : O_WRONLY) | O_CREAT | O_EXCL;
   std::string path(strView(file));
   int fd;
-  do {
+  for (int attempt = 0;; ++attempt) {
     fd = ::open(path.c_str(), flags, 0666);
-  } while (fd < 0 && errno == EINTR);
+    if (fd >= 0 || errno == EINTR) {
+      if (fd >= 0) break;
+      continue;
+    }
+    // Out of descriptors: files the program dropped may still hold some
+    // until the collector finalizes them, so collect once and retry.
+    if ((errno == EMFILE || errno == ENFILE) && attempt == 0) {
+      GC_gcollect();
+      GC_invoke_finalizers();
+      continue;
+    }
+    break;
+  }
   if (fd < 0) return raiseOSErrorFor(errno, path);
   return fileFromFd(fd, b, r || plus, w || ap || x || plus, file,
                     isStr(a[1]) ? a[1] : makeStr("r", 1));
@@ -355,8 +368,19 @@ void addFileMethods(WTypeObj *t) {
 
 } // namespace
 
+/// Closes the descriptor of a file object the program dropped without
+/// close(), as CPython's reference counting does, so loops that open files
+/// do not run out of descriptors. Runs from the collector, on whatever
+/// thread allocated; close() is all it does.
+void closeUnreachable(void *obj, void *) {
+  auto *f = static_cast<WFile *>(obj);
+  if (!f->closed && f->fd > 2) ::close(int(f->fd));
+  f->closed = true;
+}
+
 WValue fileFromFd(int fd, bool binary, bool readable, bool writable, WValue name, WValue mode) {
   auto *f = newObj<WFile>(binary ? binFileType : textFileType, sizeof(WFile));
+  GC_register_finalizer_no_order(f, closeUnreachable, nullptr, nullptr, nullptr);
   f->attrs = asDict(newDict());
   f->fd = fd;
   f->readable = readable;

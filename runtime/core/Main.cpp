@@ -8,7 +8,9 @@
 #include "weft/rt/wrt_api.h"
 
 #include <csignal>
+#include <pthread.h>
 #include <string>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <vector>
 
@@ -55,6 +57,57 @@ void formatChain(std::string &out, WValue exc, std::vector<WObj *> &seen) {
   }
   out += "Traceback (most recent call last):\n";
   appendExceptionLine(out, exc);
+  // add_note() text follows the exception line, one note per line.
+  if (e->attrs) {
+    WValue notes = dictGetStr(e->attrs, internStr("__notes__"));
+    if (isKind(notes, Kind::List))
+      for (int64_t i = 0; i < asList(notes)->size; i++) {
+        if (!appendStr(out, asList(notes)->items[i])) errClear();
+        out += '\n';
+      }
+  }
+}
+
+/// The main thread's stack, to tell a stack overflow from other faults.
+uintptr_t stackLow, stackHigh;
+
+/// Runaway recursion overflows the native stack instead of raising
+/// RecursionError. Report it the way CPython reports an uncaught one (last
+/// line and status 1) rather than dying with SIGSEGV. Runs on its own stack.
+void onSegv(int sig, siginfo_t *info, void *) {
+  uintptr_t addr = reinterpret_cast<uintptr_t>(info->si_addr);
+  if (stackHigh && addr + 65536 >= stackLow && addr < stackHigh) {
+    flushStdout(); // best effort: the fault is in user recursion, not in the writer
+    static const char msg[] =
+        "Traceback (most recent call last):\nRecursionError: maximum recursion depth exceeded\n";
+    ssize_t n = write(2, msg, sizeof msg - 1);
+    (void)n;
+    _exit(1);
+  }
+  signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+void installOverflowHandler() {
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
+  void *addr;
+  size_t size;
+  if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+    stackLow = reinterpret_cast<uintptr_t>(addr);
+    stackHigh = stackLow + size;
+  }
+  pthread_attr_destroy(&attr);
+  static char altStack[64 * 1024];
+  stack_t ss = {};
+  ss.ss_sp = altStack;
+  ss.ss_size = sizeof altStack;
+  if (sigaltstack(&ss, nullptr) != 0) return;
+  struct sigaction sa = {};
+  sa.sa_sigaction = onSegv;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGSEGV, &sa, nullptr);
 }
 
 } // namespace
@@ -75,6 +128,7 @@ extern "C" {
 
 int64_t wrt_main(int64_t argc, char **argv, WModuleInit init) {
   initRuntime();
+  installOverflowHandler();
   setArgv(int(argc), argv);
   WValue r = init();
   if (r.tag != WT_ERR) {

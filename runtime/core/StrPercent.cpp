@@ -263,7 +263,10 @@ WValue strPercentFormat(WValue fmtv, WValue argsv) {
       }
       if (i < n && fmt[i] >= '0' && fmt[i] <= '9') {
         dst = 0;
-        while (i < n && fmt[i] >= '0' && fmt[i] <= '9') dst = dst * 10 + (fmt[i++] - '0');
+        while (i < n && fmt[i] >= '0' && fmt[i] <= '9') {
+          int d = fmt[i++] - '0';
+          if (dst < (int64_t(1) << 40)) dst = dst * 10 + d; // saturates: rejected below
+        }
       }
       return true;
     };

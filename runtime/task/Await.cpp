@@ -14,7 +14,15 @@
 
 namespace weft::rt {
 
+void initAsyncio();
+
 namespace {
+
+// Every program that awaits links this file, so registering the asyncio
+// module from here makes `import asyncio` work even when nothing else pulls
+// the module's object file out of the static runtime archive. (initRuntime
+// may call initAsyncio() too; registering twice is harmless.)
+const bool asyncioRegistered = (initAsyncio(), true);
 
 Kind kindOf(WValue v) { return typeOf(v)->kind; }
 

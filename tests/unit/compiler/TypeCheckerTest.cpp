@@ -239,6 +239,16 @@ TEST(TypeChecker, CallsBindLikeCPython) {
               "P.__init__() missing 1 required positional argument: 'x'");
 }
 
+TEST(TypeChecker, MissingReturnIsReportedOnlyWhenReachable) {
+  expectError("def sign(n: int) -> int:\n    if n > 0:\n        return 1\n    elif n < 0:\n        return -1\n",
+              "missing return statement: 'sign'");
+  expectClean("def f(n: int) -> int:\n    while True:\n        if n > 3:\n            return n\n        n += 1\n");
+  expectClean("def f(s: str) -> int:\n    try:\n        return int(s)\n    except ValueError:\n        return 0\n");
+  expectClean("def f(k: str) -> int:\n    if k:\n        return 1\n    raise KeyError(k)\n");
+  expectClean("def f(k: str) -> int | None:\n    if k:\n        return 1\n");
+  expectClean("class A:\n    def area(self) -> float:\n        raise NotImplementedError\n");
+}
+
 TEST(TypeChecker, ReturnTypesAreChecked) {
   expectError("def f() -> int:\n    return 'a'\n", "return");
   expectClean("def f(n: int) -> float:\n    return n\n");

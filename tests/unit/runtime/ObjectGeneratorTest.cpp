@@ -150,3 +150,83 @@ TEST_F(GeneratorTest, YieldFromDelegates) {
 
 } // namespace
 } // namespace weft::rt::test
+
+namespace weft::rt::test {
+namespace {
+
+/// async def agen(): yield 1; v = await <future>; yield v
+WValue agenResume(WCoro *c, WValue value, int64_t mode) {
+  if (mode == WRESUME_THROW) {
+    c->state = -1;
+    return wrt_err_restore(value);
+  }
+  switch (c->state) {
+  case 0:
+    c->yielded = I(1);
+    c->state = 1;
+    return WValue{WT_SUSPEND, {0}};
+  case 1: // the await suspends: what the task sees is in yielded
+    c->awaiting = S("future");
+    c->yielded = S("future");
+    c->state = 2;
+    return WValue{WT_SUSPEND, {0}};
+  case 2:
+    c->awaiting = wrt_unbound();
+    c->yielded = value;
+    c->state = 3;
+    return WValue{WT_SUSPEND, {0}};
+  default:
+    c->state = -1;
+    return None();
+  }
+}
+
+const WFuncInfo agenInfo = {"agen", "agen", nullptr, 0, 0, 0, 0, 0, WFUNC_ASYNC_GENERATOR, "t", 1};
+
+WValue newAgen() {
+  WValue fn = wrt_func_new([](WFunc *self, WValue *) { return wrt_coro_new(self, sizeof(WCoro), agenResume); },
+                           &agenInfo, nullptr, nullptr, 0);
+  return Call(fn, {});
+}
+
+WValue step(WValue aw, WValue sent = wrt_none(), int64_t mode = WRESUME_SEND) {
+  WCoro *c = reinterpret_cast<WCoro *>(aw.o);
+  return c->resume(c, sent, mode);
+}
+
+TEST_F(GeneratorTest, AsyncGeneratorAnextAwaitables) {
+  WValue g = newAgen();
+  EXPECT_EQ(typeOf(g), T.asyncGenerator);
+  EXPECT_EQ(wrt_call_method(g, Name("__aiter__"), 0, nullptr).o, g.o);
+  WValue a1 = wrt_call_method(g, Name("__anext__"), 0, nullptr);
+  EXPECT_EQ(typeOf(a1), T.coroutine);
+  EXPECT_EQ(R(step(a1)), "1");
+  WValue a2 = wrt_call_method(g, Name("__anext__"), 0, nullptr);
+  WValue r = step(a2);
+  EXPECT_EQ(r.tag, WT_SUSPEND); // the generator's await is passed up
+  EXPECT_EQ(R(reinterpret_cast<WCoro *>(a2.o)->yielded), "'future'");
+  EXPECT_EQ(R(step(a2, S("woken"))), "'woken'");
+  EXPECT_EQ(reinterpret_cast<WCoro *>(a2.o)->yielded.tag, WT_UNBOUND);
+  EXPECT_EQ(reinterpret_cast<WCoro *>(g.o)->yielded.tag, WT_UNBOUND);
+  WValue a3 = wrt_call_method(g, Name("__anext__"), 0, nullptr);
+  EXPECT_EQ(step(a3).tag, WT_ERR);
+  EXPECT_EQ(takeError(), "StopAsyncIteration");
+  EXPECT_EQ(step(wrt_call_method(g, Name("__anext__"), 0, nullptr)).tag, WT_ERR);
+  EXPECT_EQ(takeError(), "StopAsyncIteration");
+}
+
+TEST_F(GeneratorTest, AsyncGeneratorAcloseAndAthrow) {
+  WValue g = newAgen();
+  EXPECT_EQ(R(step(wrt_call_method(g, Name("__anext__"), 0, nullptr))), "1");
+  EXPECT_EQ(R(step(wrt_call_method(g, Name("aclose"), 0, nullptr))), "None");
+  EXPECT_EQ(step(wrt_call_method(g, Name("__anext__"), 0, nullptr)).tag, WT_ERR);
+  EXPECT_EQ(takeError(), "StopAsyncIteration");
+  WValue h = newAgen();
+  step(wrt_call_method(h, Name("__anext__"), 0, nullptr));
+  WValue exc = wrt_obj(T.KeyError);
+  EXPECT_EQ(step(wrt_call_method(h, Name("athrow"), 1, &exc)).tag, WT_ERR);
+  EXPECT_EQ(takeError(), "KeyError");
+}
+
+} // namespace
+} // namespace weft::rt::test
