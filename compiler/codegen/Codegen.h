@@ -135,6 +135,7 @@ public:
   llvm::Value *emitDict(DictExpr *d);
   llvm::Value *emitSlice(SliceExpr *s);
   llvm::Value *emitAwait(llvm::Value *awaitable);
+  llvm::Value *emitDelegation(llvm::Value *awaitable, const char *stepFn);
   llvm::Value *emitYield(llvm::Value *v);
 
   // ---- calls (CodegenCall.cpp)

@@ -525,7 +525,7 @@ Value *Codegen::emitExpr(Expr *e) {
   case ExprKind::YieldFrom: {
     // `yield from g` drives g like an await drives a coroutine.
     Value *it = check(callRT("wrt_iter", {emitExpr(static_cast<YieldFromExpr *>(e)->value)}));
-    return emitAwait(it);
+    return emitDelegation(it, "wrt_yield_from_step");
   }
   case ExprKind::Starred:
     // Only valid inside displays, calls and assignment targets, which

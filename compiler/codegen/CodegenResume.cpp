@@ -151,6 +151,13 @@ Value *Codegen::emitAwait(Value *x) {
   if (!fs->resumable)
     return check(callRT("wrt_await_prepare", {x})); // sema reports await outside async
   Value *aw = check(callRT("wrt_await_prepare", {x}, "awaitable"));
+  return emitDelegation(aw, "wrt_await_step");
+}
+
+/// Drives [aw] from this frame until it finishes: each step calls
+/// [stepFn] (wrt_await_step or wrt_yield_from_step); a WT_SUSPEND result
+/// suspends this frame too, and resuming steps [aw] again with what was sent.
+Value *Codegen::emitDelegation(Value *aw, const char *stepFn) {
   Value *awaitingPtr = b.CreateStructGEP(coroTy, fs->frame, 4, "awaiting");
   b.CreateStore(aw, awaitingPtr);
   llvm::BasicBlock *first = b.GetInsertBlock();
@@ -166,7 +173,7 @@ Value *Codegen::emitAwait(Value *x) {
   // The direct await: for a coroutine this calls its resume function now;
   // only a real suspension returns to the task (and the loop).
   Value *awaiting = b.CreateLoad(abi->valueType(), b.CreateStructGEP(coroTy, fs->frame, 4));
-  Value *r = callRT("wrt_await_step", {fs->frame, awaiting, makeValue(sentTag, sentPayload), mode}, "awaited");
+  Value *r = callRT(stepFn, {fs->frame, awaiting, makeValue(sentTag, sentPayload), mode}, "awaited");
   Value *tag = tagOf(r);
   llvm::BasicBlock *suspendBB = newBlock("await.suspend");
   llvm::BasicBlock *notSuspended = newBlock("await.ready");

@@ -12,6 +12,7 @@
 #include "driver/ModuleLoader.h"
 #include "parse/Parser.h"
 #include "sema/NameResolver.h"
+#include "sema/AsyncLints.h"
 #include "sema/TypeChecker.h"
 
 #include "llvm/IR/Verifier.h"
@@ -123,8 +124,10 @@ int runDriver(const DriverOptions &opts, const char *argv0) {
   if (diags.hasErrors())
     return 1;
   for (const LoadedModule &lm : loader.modules())
-    if (!lm.fromStdlib)
+    if (!lm.fromStdlib) {
       checkTypes(*lm.ast, diags);
+      runAsyncLints(*lm.ast, diags);
+    }
   if (diags.hasErrors())
     return 1;
   if (opts.command == Command::Check)

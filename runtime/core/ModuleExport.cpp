@@ -8,9 +8,7 @@
 
 WValue wrt_module_export(const char *name, int64_t n, const char *const *names, WValue *globals) {
   using namespace weft::rt;
-  WValue m = newModule(name);
-  for (int64_t i = 0; i < n; ++i)
-    if (globals[i].tag != WT_UNBOUND)
-      moduleSet(m, names[i], globals[i]);
-  return m;
+  // The module object reads and writes the globals block itself, so `m.x`
+  // sees later assignments and `m.x = v` reaches the module's own code.
+  return moduleOverGlobals(name, n, names, globals);
 }

@@ -47,7 +47,6 @@ void addWaitApi(WValue module);     ///< AsyncioWait.cpp
 
 /// Argument helpers.
 bool toSeconds(WValue v, double &out, const char *what);
-inline Future *asFuture(WValue v) { return reinterpret_cast<Future *>(v.o); }
 
 } // namespace weft::rt
 

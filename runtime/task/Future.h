@@ -36,6 +36,7 @@ struct Future {
   uint8_t cancelRequested; ///< gathering futures: a cancel reached a child
   int32_t ncallbacks;      ///< callbacks in cb0 (first) and more[0..]
   int32_t moreCap;
+  uint8_t gatherMark;      ///< set while gather() builds its children (duplicate check)
   WValue result;           ///< FINISHED without exception
   WObj *exception;         ///< FINISHED with exception, else null
   WValue cancelMessage;    ///< cancel(msg): UNBOUND for None
@@ -56,6 +57,7 @@ extern AsyncioTypes AT;
 /// Allocates a pending future of [size] bytes (>= sizeof(Future)) bound to [loop].
 Future *newFuture(EventLoop *loop, size_t size = sizeof(Future), FutKind kind = FutKind::Plain);
 
+inline Future *asFuture(WValue v) { return reinterpret_cast<Future *>(v.o); }
 inline bool isDone(const Future *f) { return f->state != FutState::Pending; }
 /// True when [v] is a Future (or Task, or any future kind).
 bool isFuture(WValue v);

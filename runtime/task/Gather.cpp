@@ -11,6 +11,7 @@
 
 #include "weft/rt/wrt_api.h"
 
+#include <memory>
 #include <vector>
 
 namespace weft::rt {
@@ -121,22 +122,46 @@ WValue gather(EventLoop *loop, int64_t n, WValue *aws, bool returnExceptions) {
   g->children = static_cast<WValue *>(gcAlloc(sizeof(WValue) * n));
   g->nchildren = n;
   g->returnExceptions = returnExceptions;
-  SeenMap seen(n > 1 ? size_t(n) : 1);
+  // Duplicates: a future passed twice is marked on the future itself (no
+  // table for the common gather(*tasks)); other awaitables (coroutines) go
+  // through an identity map built only when one appears.
+  std::unique_ptr<SeenMap> seen;
+  WValue result = wrt_unbound();
   for (int64_t i = 0; i < n; ++i) {
     WValue arg = aws[i];
-    int64_t prev = arg.tag == WT_OBJ && n > 1 ? seen.findOrInsert(uintptr_t(arg.o), i) : -1;
-    if (prev >= 0) {
-      g->children[i] = g->children[prev];
+    if (isFuture(arg)) {
+      Future *f = asFuture(arg);
+      g->children[i] = arg;
+      if (f->gatherMark) continue;
+      f->gatherMark = 1;
+      ++g->nfuts;
+      addDoneCallback(f, &gatherChildDone, g);
       continue;
     }
+    if (arg.tag == WT_OBJ && n > 1) {
+      if (!seen) seen = std::make_unique<SeenMap>(size_t(n));
+      int64_t prev = seen->findOrInsert(uintptr_t(arg.o), i);
+      if (prev >= 0) {
+        g->children[i] = g->children[prev];
+        continue;
+      }
+    }
     WValue fut = ensureFuture(loop, arg);
-    if (fut.tag == WT_ERR) return fut;
-    Future *f = reinterpret_cast<Future *>(fut.o);
-    if (f->kind == FutKind::Task && fut.o != arg.o) reinterpret_cast<Task *>(f)->logDestroyPending = 0;
+    if (fut.tag == WT_ERR) {
+      result = fut;
+      g->children[i] = wrt_none();
+      for (int64_t j = i + 1; j < n; ++j) g->children[j] = wrt_none();
+      break;
+    }
+    Future *f = asFuture(fut);
+    if (f->kind == FutKind::Task) reinterpret_cast<Task *>(f)->logDestroyPending = 0;
     ++g->nfuts;
     addDoneCallback(f, &gatherChildDone, g);
     g->children[i] = fut;
   }
+  for (int64_t i = 0; i < n; ++i)
+    if (g->children[i].tag == WT_OBJ) asFuture(g->children[i])->gatherMark = 0;
+  if (result.tag == WT_ERR) return result;
   return wrt_obj(&g->fut);
 }
 

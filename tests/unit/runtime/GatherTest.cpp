@@ -53,6 +53,25 @@ TEST_F(GatherTest, Rule19_ResultsInArgumentOrderAndDuplicatesRepeated) {
   EXPECT_EQ(trace, (Trace{"b done", "c done", "a done"}));
 }
 
+TEST_F(GatherTest, Rule19_SameFutureTwiceCountsOnce) {
+  Future *f = newFuture(loop);
+  WValue args[3] = {wrt_obj(f), childRet("a", 1, wrt_int(1)), wrt_obj(f)};
+  WValue g = gather(loop, 3, args, false);
+  roots[1] = g;
+  EXPECT_EQ(f->gatherMark, 0);
+  EXPECT_EQ(reinterpret_cast<GatheringFuture *>(g.o)->nfuts, 2);
+  futureSetResult(f, newStr("f"));
+  EXPECT_EQ(listRepr(run(g)), "['f', 1, 'f']");
+}
+
+TEST_F(GatherTest, NonAwaitableArgumentIsATypeError) {
+  Future *f = newFuture(loop);
+  WValue args[2] = {wrt_obj(f), wrt_int(3)};
+  EXPECT_EQ(gather(loop, 2, args, false).tag, WT_ERR);
+  EXPECT_EQ(errLine(), "TypeError: An asyncio.Future, a coroutine or an awaitable is required");
+  EXPECT_EQ(f->gatherMark, 0);
+}
+
 TEST_F(GatherTest, Rule19_EmptyGatherIsADoneFutureHoldingEmptyList) {
   WValue g = gather(loop, 0, nullptr, false);
   ASSERT_TRUE(isDone(asFuture(g)));
