@@ -83,7 +83,6 @@ struct FunctionState {
   llvm::SwitchInst *stateSwitch = nullptr;
   llvm::StructType *frameType = nullptr;
   int nextState = 1;
-  llvm::Value *handledOuter = nullptr; ///< the resumer's handled exception, when swapped
   std::vector<llvm::AllocaInst *> frameSlots; ///< slots in creation order
   std::vector<unsigned> paramFields;          ///< frame field of each parameter
 };
@@ -169,8 +168,6 @@ public:
   void finishFrame(const std::string &symbol);
   /// Emits the function that allocates the frame and stores the arguments.
   llvm::Function *emitFrameCreator(const std::string &symbol, size_t nparams);
-  /// At resume entry: installs the frame's handled exception (see CodegenResume.cpp).
-  void emitHandledSwapIn();
 
   // ---- state
   Module &ast;
@@ -194,8 +191,6 @@ public:
 
 /// True when evaluating [e] may suspend (await, yield) in this function.
 bool containsSuspend(Expr *e);
-/// True when [body] may suspend while it handles an exception.
-bool suspendsWhileHandling(const StmtList &body);
 
 /// Keeps [v] alive across a later suspension: in a resumable function the
 /// value goes through a slot (a frame field); elsewhere it stays in SSA.

@@ -422,7 +422,9 @@ Value *Codegen::emitComprehension(ComprehensionExpr *c) {
     }
     Comprehension &g = c->generators[i];
     Value *iterable = emitExpr(g.iter);
-    Value *it = check(callRT("wrt_iter", {iterable}));
+    Value *null = llvm::ConstantPointerNull::get(abi->ptr());
+    Value *it = g.isAsync ? check(callRT("wrt_call_method", {iterable, internedName("__aiter__"), b.getInt64(0), null}))
+                          : check(callRT("wrt_iter", {iterable}));
     Value *itSlot = valueSlot("comp.iter");
     b.CreateStore(it, itSlot);
     llvm::BasicBlock *head = newBlock("comp.head");
@@ -430,10 +432,36 @@ Value *Codegen::emitComprehension(ComprehensionExpr *c) {
     llvm::BasicBlock *exit = newBlock("comp.exit");
     b.CreateBr(head);
     setBlock(head);
-    Value *item = check(callRT("wrt_next", {b.CreateLoad(abi->valueType(), itSlot)}));
-    b.CreateCondBr(b.CreateICmpEQ(tagOf(item), b.getInt64(WT_UNBOUND)), exit, bodyBB);
-    setBlock(bodyBB);
-    emitAssign(g.target, item);
+    if (g.isAsync) {
+      // `async for` in a comprehension: await __anext__ until StopAsyncIteration.
+      llvm::BasicBlock *stop = newBlock("comp.astop");
+      llvm::BasicBlock *outer = excTarget();
+      Value *next = check(callRT("wrt_call_method", {b.CreateLoad(abi->valueType(), itSlot), internedName("__anext__"), b.getInt64(0), null}));
+      fs->excTargets.push_back(stop);
+      Value *item = emitAwait(next);
+      fs->excTargets.pop_back();
+      llvm::BasicBlock *got = b.GetInsertBlock();
+      setBlock(stop);
+      Value *excSlot = valueSlot("comp.aexc");
+      b.CreateStore(callRT("wrt_err_fetch", {}), excSlot);
+      Value *stopType = check(callRT("wrt_builtin", {internedName("StopAsyncIteration")}));
+      Value *m = checkStatus(callRT("wrt_exc_matches", {b.CreateLoad(abi->valueType(), excSlot), stopType}));
+      llvm::BasicBlock *reraise = newBlock("comp.areraise");
+      b.CreateCondBr(b.CreateICmpNE(m, b.getInt64(0)), exit, reraise);
+      setBlock(reraise);
+      callRT("wrt_err_restore", {b.CreateLoad(abi->valueType(), excSlot)});
+      b.CreateBr(outer);
+      setBlock(got);
+      b.CreateBr(bodyBB);
+      setBlock(bodyBB);
+      emitAssign(g.target, item);
+    } else {
+      Value *item = check(callRT("wrt_next", {b.CreateLoad(abi->valueType(), itSlot)}));
+      b.CreateCondBr(b.CreateICmpEQ(tagOf(item), b.getInt64(WT_UNBOUND)), exit, bodyBB);
+      setBlock(bodyBB);
+      emitAssign(g.target, item);
+    }
+
     for (Expr *cond : g.ifs) {
       llvm::BasicBlock *pass = newBlock("comp.if");
       b.CreateCondBr(truthy(emitExpr(cond)), pass, head);

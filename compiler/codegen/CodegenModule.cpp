@@ -130,8 +130,6 @@ llvm::Function *Codegen::emitFunctionBody(Scope *scope, const std::string &symbo
     state.fn->getArg(2)->setName("sent.payload");
     state.fn->getArg(3)->setName("mode");
     state.self = b.CreateLoad(p, b.CreateStructGEP(coroTy, state.frame, 7), "self");
-    if (body && suspendsWhileHandling(*body))
-      emitHandledSwapIn();
   } else {
     state.self = state.fn->getArg(0);
     state.self->setName("self");

@@ -10,9 +10,6 @@
 #include "codegen/Codegen.h"
 
 #include "weft/rt/wrt_value.h"
-#include "sema/AstWalk.h"
-
-#include <functional>
 
 namespace weft {
 
@@ -64,64 +61,11 @@ llvm::Function *Codegen::emitFrameCreator(const std::string &symbol, size_t npar
   return fn;
 }
 
-/// True when a suspension can happen while this function handles an
-/// exception: an await or yield inside an except or finally body, or an
-/// `async with` (its __aexit__ is awaited on the exception path).
-bool suspendsWhileHandling(const StmtList &body) {
-  bool found = false;
-  std::function<void(const StmtList &, bool)> visit = [&](const StmtList &list, bool handling) {
-    for (Stmt *s : list) {
-      if (found || s->kind == StmtKind::FunctionDef || s->kind == StmtKind::ClassDef)
-        continue;
-      if (auto *w = dynamic_cast<WithStmt *>(s); w && w->isAsync)
-        found = true;
-      if (handling) {
-        forEachExprOf(s, [&](Expr *e) { found |= containsSuspend(e); });
-      }
-      if (auto *t = dynamic_cast<TryStmt *>(s)) {
-        visit(t->body, handling);
-        for (ExceptHandler &h : t->handlers)
-          visit(h.body, true);
-        visit(t->orelse, handling);
-        visit(t->finalbody, true);
-        continue;
-      }
-      forEachBlock(s, [&](StmtList &inner) { visit(inner, handling); });
-    }
-  };
-  visit(body, false);
-  return found;
-}
-
-/// The exception being handled belongs to the task: a frame that suspends
-/// inside a handler takes its handled exception with it (in its header) and
-/// gives the resumer's back; resuming swaps them again.
-void Codegen::emitHandledSwapIn() {
-  Value *handledPtr = b.CreateStructGEP(coroTy, fs->frame, 5);
-  Value *outer = callRT("wrt_exc_push_handled", {unboundValue()}, "handled.outer");
-  Value *saved = b.CreateLoad(abi->valueType(), handledPtr);
-  Value *start = b.CreateSelect(b.CreateICmpNE(tagOf(saved), b.getInt64(WT_UNBOUND)), saved, outer);
-  callRT("wrt_exc_push_handled", {start});
-  b.CreateStore(unboundValue(), handledPtr);
-  fs->handledOuter = outer;
-}
-
-static void swapHandledOut(Codegen &cg) {
-  auto &b = cg.b;
-  if (!cg.fs->handledOuter)
-    return;
-  Value *mine = cg.callRT("wrt_exc_push_handled", {cg.fs->handledOuter}, "handled.mine");
-  Value *same = b.CreateAnd(b.CreateICmpEQ(cg.tagOf(mine), cg.tagOf(cg.fs->handledOuter)),
-                            b.CreateICmpEQ(cg.payloadOf(mine), cg.payloadOf(cg.fs->handledOuter)));
-  b.CreateStore(b.CreateSelect(same, cg.unboundValue(), mine), b.CreateStructGEP(cg.coroTy, cg.fs->frame, 5));
-}
-
 /// Ends the current block with a suspension at a new state and returns the
 /// block where execution continues when the frame is resumed.
 static llvm::BasicBlock *suspend(Codegen &cg) {
   auto &b = cg.b;
   FunctionState *f = cg.fs;
-  swapHandledOut(cg);
   int64_t k = f->nextState++;
   b.CreateStore(b.getInt64(k), b.CreateStructGEP(cg.coroTy, f->frame, 2));
   b.CreateRet(cg.constValue(WT_SUSPEND, 0));

@@ -240,7 +240,54 @@ static bool emitRangeFor(Codegen &cg, ForStmt *f) {
   return true;
 }
 
+/// `async for x in it:` — x = await it.__anext__() until StopAsyncIteration,
+/// which ends the loop (and runs the else block) instead of propagating.
+static void emitAsyncFor(Codegen &cg, ForStmt *f) {
+  auto &b = cg.b;
+  llvm::Type *vt = cg.abi->valueType();
+  Value *null = llvm::ConstantPointerNull::get(cg.abi->ptr());
+  Value *aiterable = cg.emitExpr(f->iter);
+  Value *itSlot = cg.valueSlot("afor.iter");
+  b.CreateStore(cg.check(cg.callRT("wrt_call_method", {aiterable, cg.internedName("__aiter__"), b.getInt64(0), null})), itSlot);
+  llvm::BasicBlock *head = cg.newBlock("afor.head");
+  llvm::BasicBlock *stop = cg.newBlock("afor.stop");
+  llvm::BasicBlock *elseBB = cg.newBlock("afor.else");
+  llvm::BasicBlock *done = cg.newBlock("afor.done");
+  llvm::BasicBlock *outer = cg.excTarget();
+  b.CreateBr(head);
+  cg.setBlock(head);
+  Value *next = cg.check(cg.callRT("wrt_call_method", {b.CreateLoad(vt, itSlot), cg.internedName("__anext__"), b.getInt64(0), null}));
+  cg.fs->excTargets.push_back(stop);
+  Value *item = cg.emitAwait(next);
+  cg.fs->excTargets.pop_back();
+  cg.emitAssign(f->target, item);
+  cg.fs->loops.push_back({done, head, cg.fs->cleanups.size(), nullptr});
+  cg.emitBody(f->body);
+  cg.fs->loops.pop_back();
+  if (cg.blockOpen())
+    b.CreateBr(head);
+  cg.setBlock(stop);
+  Value *excSlot = cg.valueSlot("afor.exc");
+  b.CreateStore(cg.callRT("wrt_err_fetch", {}), excSlot);
+  Value *stopType = cg.check(cg.callRT("wrt_builtin", {cg.internedName("StopAsyncIteration")}));
+  Value *m = cg.checkStatus(cg.callRT("wrt_exc_matches", {b.CreateLoad(vt, excSlot), stopType}));
+  llvm::BasicBlock *reraise = cg.newBlock("afor.reraise");
+  b.CreateCondBr(b.CreateICmpNE(m, b.getInt64(0)), elseBB, reraise);
+  cg.setBlock(reraise);
+  cg.callRT("wrt_err_restore", {b.CreateLoad(vt, excSlot)});
+  b.CreateBr(outer);
+  cg.setBlock(elseBB);
+  cg.emitBody(f->orelse);
+  if (cg.blockOpen())
+    b.CreateBr(done);
+  cg.setBlock(done);
+}
+
 void Codegen::emitFor(ForStmt *f) {
+  if (f->isAsync) {
+    emitAsyncFor(*this, f);
+    return;
+  }
   if (emitRangeFor(*this, f))
     return;
   Value *iterable = emitExpr(f->iter);

@@ -78,7 +78,10 @@ void checkBlockingCalls(Module &m, DiagnosticEngine &diags) {
       std::string name = facts.qualify(c->func);
       if (!blockingCalls.count(name))
         return;
-      reportWithNote(diags, DiagID::BlockingCall, DiagID::BlockingCallHint, c->range, {name, d->name},
+      // The warning names the non-blocking alternative; the note spells out
+      // the exact replacement for this call.
+      std::string alternative = name == "time.sleep" ? "'await asyncio.sleep'" : "'await asyncio.to_thread'";
+      reportWithNote(diags, DiagID::BlockingCall, DiagID::BlockingCallHint, c->range, {name, d->name, alternative},
                      hintFor(name, c));
     });
   });

@@ -156,7 +156,8 @@ void initAsyncioTypes() {
   AT.gatheringFuture = newType("_GatheringFuture", AT.future, Kind::Future, "asyncio");
   AT.handle = newType("Handle", T.object, Kind::Other, "asyncio");
   AT.timerHandle = newType("TimerHandle", AT.handle, Kind::Other, "asyncio");
-  AT.loop = newType("_UnixSelectorEventLoop", T.object, Kind::Other, "asyncio");
+  AT.loop = newType("_UnixSelectorEventLoop", T.object, Kind::Instance, "asyncio");
+  typeSetAttr(AT.loop, "slow_callback_duration", wrt_float(0.1));
 
   WTypeObj *F = AT.future;
   addMethod(F, "result", futResult, "self, /");

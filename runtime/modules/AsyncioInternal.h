@@ -10,9 +10,12 @@
 
 namespace weft::rt {
 
-/// asyncio's event loop object (_UnixSelectorEventLoop in CPython).
+/// asyncio's event loop object (_UnixSelectorEventLoop in CPython). It has
+/// the layout of a plain instance (an attribute dict after the header) so
+/// programs can set attributes such as `loop.slow_callback_duration`.
 struct LoopObj {
   WObj hdr;
+  WDict *attrs;  ///< as WInstance::attrs
   EventLoop *loop;
 };
 

@@ -196,7 +196,7 @@ WValue getEventLoopImpl(WNativeFunc *, WValue *) { return currentLoopObj(); }
 WValue newEventLoopImpl(WNativeFunc *, WValue *) { return newLoopObj(); }
 
 WValue setEventLoopImpl(WNativeFunc *, WValue *a) {
-  if (a[0].tag != WT_NONE && !isKind(a[0], Kind::Other)) return raiseTypeError("loop must be an instance of AbstractEventLoop or None, not '%s'", typeName(a[0]));
+  if (a[0].tag != WT_NONE && !isInstance(a[0], AT.loop)) return raiseTypeError("loop must be an instance of AbstractEventLoop or None, not '%s'", typeName(a[0]));
   setCurrentLoop(a[0]);
   return wrt_none();
 }

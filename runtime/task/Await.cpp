@@ -68,7 +68,7 @@ WValue ensureFuture(EventLoop *loop, WValue aw, WValue name) {
   if (isFuture(aw)) return aw;
   if (isCoroutine(aw)) {
     WCoro *c = reinterpret_cast<WCoro *>(aw.o);
-    if (c == sleepZeroFrame()) {
+    if (c == sleepZeroShared) {
       // The shared sleep(0) frame cannot be a task's own coroutine: give the
       // task a private frame that awaits it.
       AwaitProxy *p = newNativeCoro<AwaitProxy>(&proxyResume, &proxyInfo);
@@ -98,7 +98,7 @@ extern "C" WValue wrt_await_prepare(WValue x) {
     Kind k = kindOf(x);
     if (k == Kind::Coroutine) {
       WCoro *c = reinterpret_cast<WCoro *>(x.o);
-      if (c == sleepZeroFrame()) return x;
+      if (c == sleepZeroShared) return x;
       if (c->state == -1) return raise(T.RuntimeError, "cannot reuse already awaited coroutine");
       if (c->state != 0 || c->running) return raise(T.RuntimeError, "coroutine is being awaited already");
       return x;
@@ -124,7 +124,7 @@ extern "C" WValue wrt_await_prepare(WValue x) {
 
 extern "C" WValue wrt_await_step(WCoro *awaiter, WValue aw, WValue sent, int64_t mode) {
   WObj *o = aw.o;
-  if (o == &sleepZeroFrame()->hdr) {
+  if (aw.tag == WT_OBJ && o == reinterpret_cast<WObj *>(sleepZeroShared)) {
     // sleep(0): suspend once with a bare yield (None), then return None.
     if (mode == WRESUME_THROW) {
       awaiter->yielded = wrt_unbound();

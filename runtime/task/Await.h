@@ -27,8 +27,10 @@ WValue ensureFuture(EventLoop *loop, WValue aw, WValue name = wrt_unbound());
 /// result is a shared frame that yields once and allocates nothing.
 WValue sleepCoro(double delay, WValue result);
 
-/// The shared sleep(0) frame (tests).
+/// The shared sleep(0) frame (made on first use).
 WCoro *sleepZeroFrame();
+/// The same, or null before it exists: what wrt_await_step compares with.
+extern WCoro *sleepZeroShared;
 
 } // namespace weft::rt
 

@@ -96,8 +96,10 @@ WCoro *makeSleepZero() {
 
 } // namespace
 
+WCoro *sleepZeroShared = nullptr;
+
 WCoro *sleepZeroFrame() {
-  static WCoro *frame = makeSleepZero();
+  static WCoro *frame = sleepZeroShared = makeSleepZero();
   return frame;
 }
 

@@ -66,14 +66,24 @@ int taskStep(Task *t, WObj *exc) {
   WObj *prevTask = loop->currentTask;
   loop->currentTask = &self->hdr;
   // The exception being handled belongs to the task: swap it in and out.
+  // Usually nobody is handling an exception on either side: skip the store.
   WValue prevHandled = getHandled();
-  setHandled(coro->handled);
-  coro->running = 1;
-  WValue r = exc ? coro->resume(coro, wrt_obj(exc), WRESUME_THROW)
-                 : coro->resume(coro, wrt_none(), WRESUME_SEND);
-  coro->running = 0;
-  coro->handled = getHandled();
-  setHandled(prevHandled);
+  bool swapHandled = coro->handled.tag != WT_UNBOUND || prevHandled.tag != WT_UNBOUND;
+  if (swapHandled) setHandled(coro->handled);
+  WValue r;
+  if (coro->state == -1) {
+    // Someone awaited the coroutine directly and finished it.
+    r = raise(T.RuntimeError, "cannot reuse already awaited coroutine");
+  } else if (coro->running) {
+    r = raise(T.ValueError, "coroutine already executing");
+  } else {
+    coro->running = 1;
+    r = exc ? coro->resume(coro, wrt_obj(exc), WRESUME_THROW) : coro->resume(coro, wrt_none(), WRESUME_SEND);
+    coro->running = 0;
+  }
+  WValue nowHandled = getHandled();
+  coro->handled = nowHandled;
+  if (swapHandled || nowHandled.tag != WT_UNBOUND) setHandled(prevHandled);
   loop->currentTask = prevTask;
 
   if (r.tag == WT_SUSPEND) {

@@ -135,6 +135,17 @@ TEST_F(AsyncioTest, Rule37_CallbackOrderAndExceptionLogged) {
   EXPECT_EQ(callM(lo, "is_running", {}).i, 0);
 }
 
+// 165_debug_mode: loop attributes can be set; set_debug/get_debug round-trip.
+TEST_F(AsyncioTest, LoopAttributesAndDebugFlag) {
+  WValue lo = loopObj();
+  EXPECT_EQ(attr(lo, "slow_callback_duration").f, 0.1);
+  ASSERT_EQ(setAttr(lo, internStr("slow_callback_duration"), wrt_float(0.05)).tag, WT_NONE);
+  EXPECT_EQ(attr(lo, "slow_callback_duration").f, 0.05);
+  callM(lo, "set_debug", {wrt_bool(true)});
+  EXPECT_EQ(callM(lo, "get_debug", {}).i, 1);
+  EXPECT_EQ(str(repr(lo)), "<_UnixSelectorEventLoop running=False closed=False debug=True>");
+}
+
 // Rule 10: stop() inside run_until_complete raises RuntimeError and leaves
 // the task pending.
 TEST_F(AsyncioTest, Rule10_StopInsideRunUntilComplete) {
