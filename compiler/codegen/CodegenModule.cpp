@@ -145,8 +145,17 @@ llvm::Function *Codegen::emitFunctionBody(Scope *scope, const std::string &symbo
   if (resumable) {
     llvm::BasicBlock *finished = newBlock("finished");
     Value *stateIdx = b.CreateLoad(i64, b.CreateStructGEP(coroTy, state.frame, 2), "state");
+    // A frame that has not started and is thrown into (a task cancelled
+    // before its first step) raises at once, before any of its body runs.
+    llvm::BasicBlock *fresh = newBlock("fresh");
     state.stateSwitch = b.CreateSwitch(stateIdx, finished);
-    state.stateSwitch->addCase(b.getInt64(0), start);
+    state.stateSwitch->addCase(b.getInt64(0), fresh);
+    setBlock(fresh);
+    llvm::BasicBlock *thrownAtStart = newBlock("thrown.at.start");
+    b.CreateCondBr(b.CreateICmpEQ(state.fn->getArg(3), b.getInt64(WRESUME_THROW)), thrownAtStart, start);
+    setBlock(thrownAtStart);
+    callRT("wrt_err_restore", {makeValue(state.fn->getArg(1), state.fn->getArg(2))});
+    b.CreateBr(state.errorExit);
     // Resuming a finished frame is refused by the runtime before it calls
     // resume; if it happens anyway, report exhaustion rather than run on.
     setBlock(finished);

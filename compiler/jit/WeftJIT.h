@@ -1,0 +1,34 @@
+// WeftJIT.h: the in-process back end for `weft run`. Wraps ORC's LLJIT so
+// that JIT-compiled Weft code resolves every wrt_* and GC_* symbol from the
+// weft executable itself (the runtime is linked in whole), and so that the
+// writable data of each loaded object is a root of the Boehm collector:
+// globals of JIT code are otherwise invisible to it (PITFALLS.md).
+#ifndef WEFT_JIT_WEFTJIT_H
+#define WEFT_JIT_WEFTJIT_H
+
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
+
+#include <memory>
+#include <string>
+
+namespace weft {
+
+class WeftJIT {
+public:
+  /// Builds the JIT for the host. Returns null with [error] on failure.
+  static std::unique_ptr<WeftJIT> create(std::string &error);
+
+  /// Adds an optimised module to the main JITDylib.
+  bool addModule(llvm::orc::ThreadSafeModule tsm, std::string &error);
+
+  /// The address of [name] (an IR-level symbol name), compiling on demand.
+  void *lookup(const std::string &name, std::string &error);
+
+private:
+  std::unique_ptr<llvm::orc::LLJIT> jit;
+};
+
+} // namespace weft
+
+#endif
