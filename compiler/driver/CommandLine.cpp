@@ -11,7 +11,7 @@ namespace weft {
 static const char *usage =
     "usage: weft build FILE [-o OUT] [-O0|-O1|-O2|-O3] [--emit-ast|--emit-mir|--emit-llvm|--emit-llvm-optimized]\n"
     "       weft check FILE [-Werror] [-Wno-<flag>]\n"
-    "       weft run FILE [ARGS...]\n";
+    "       weft run [-O0|-O1|-O2|-O3] [--no-jit] FILE [ARGS...]\n";
 
 bool parseCommandLine(int argc, char **argv, DriverOptions &opts, int &exitCode) {
   exitCode = 1;
@@ -52,6 +52,8 @@ bool parseCommandLine(int argc, char **argv, DriverOptions &opts, int &exitCode)
       opts.emit = Emit::LLVM;
     } else if (a == "--emit-llvm-optimized") {
       opts.emit = Emit::LLVMOptimized;
+    } else if (a == "--no-jit" && opts.command == Command::Run) {
+      opts.runViaBinary = true;
     } else if (a == "-Werror") {
       opts.warningsAsErrors = true;
     } else if (a.rfind("-Wno-", 0) == 0) {

@@ -133,7 +133,9 @@ int runDriver(const DriverOptions &opts, const char *argv0) {
   if (opts.command == Command::Check)
     return 0;
 
-  llvm::LLVMContext llctx;
+  // Heap-owned so `weft run` can hand the context to the JIT with the module.
+  auto llctxOwner = std::make_unique<llvm::LLVMContext>();
+  llvm::LLVMContext &llctx = *llctxOwner;
   CodegenOptions cgOpts;
   for (size_t i = 1; i < loader.modules().size(); ++i)
     cgOpts.registerModules.push_back(loader.modules()[i].name);
@@ -179,6 +181,8 @@ int runDriver(const DriverOptions &opts, const char *argv0) {
     ir->print(os, nullptr);
     return writeText(opts.output, os.str()) ? 0 : 1;
   }
+  if (opts.command == Command::Run && !opts.runViaBinary)
+    return runInJit(std::move(ir), std::move(llctxOwner), opts);
 
   // Object file and link.
   llvm::SmallString<128> objPath;

@@ -4,8 +4,14 @@
 #ifndef WEFT_DRIVER_DRIVER_H
 #define WEFT_DRIVER_DRIVER_H
 
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+} // namespace llvm
 
 namespace weft {
 
@@ -21,6 +27,7 @@ struct DriverOptions {
   bool warningsAsErrors = false;
   std::vector<std::string> disabledWarnings;
   std::vector<std::string> programArgs; ///< for `weft run`
+  bool runViaBinary = false; ///< `weft run --no-jit`: build a temporary executable and exec it
 };
 
 /// Parses argv. Returns false (after printing usage or an error) when the
@@ -29,6 +36,11 @@ bool parseCommandLine(int argc, char **argv, DriverOptions &opts, int &exitCode)
 
 /// Runs the command; returns the process exit status.
 int runDriver(const DriverOptions &opts, const char *argv0);
+
+/// `weft run`: runs the optimised program module in-process through the JIT
+/// (RunCommand.cpp). Does not return when the program ran; returns 1 when
+/// the JIT could not start.
+int runInJit(std::unique_ptr<llvm::Module> ir, std::unique_ptr<llvm::LLVMContext> ctx, const DriverOptions &opts);
 
 } // namespace weft
 

@@ -37,6 +37,9 @@ WValue runUntilComplete(WValue loopObj, WValue aw);
 
 /// Registers the native module "asyncio" (initRuntime should call this).
 void initAsyncio();
+/// Executor and streams entry points of `_asyncio` (runtime/exec, runtime/io).
+void addExecutorApi(WValue m);
+void addStreamsApi(WValue m);
 
 /// Creates the asyncio types (idempotent). Unit tests call it after initRuntime.
 void initAsyncioTypes();

@@ -78,12 +78,14 @@ WValue isfutureImpl(WNativeFunc *, WValue *a) { return wrt_bool(isFuture(a[0]));
 
 WValue asyncioInit() {
   initAsyncioTypes();
-  WValue m = newModule("asyncio");
+  WValue m = newModule("_asyncio");
   addFutureApi(m);
   addLoopApi(m);
   addTaskFunctions(m);
   addRunApi(m);
   addWaitApi(m);
+  addExecutorApi(m);
+  addStreamsApi(m);
   return m;
 }
 
@@ -103,6 +105,9 @@ void addTaskFunctions(WValue m) {
   moduleSet(m, "ALL_COMPLETED", newStr("ALL_COMPLETED"));
 }
 
-void initAsyncio() { registerModule("asyncio", &asyncioInit); }
+// The native core is `_asyncio`, as in CPython; the public `asyncio` module
+// is stdlib/asyncio/__init__.weft, which re-exports it and adds the parts
+// written in Weft (locks, queues, TaskGroup, timeouts).
+void initAsyncio() { registerModule("_asyncio", &asyncioInit); }
 
 } // namespace weft::rt
