@@ -110,7 +110,7 @@ public:
   llvm::Value *checkStatus(llvm::Value *status);
   llvm::BasicBlock *excTarget();
   llvm::Value *truthy(llvm::Value *v); ///< i1, checked
-  llvm::Value *entryAlloca(llvm::Type *t, const llvm::Twine &name = "");
+  llvm::Value *entryAlloca(llvm::Type *t, const llvm::Twine &name = "", bool liveAcrossSuspension = true);
   llvm::Value *valueSlot(const llvm::Twine &name = "");
   llvm::Value *argArray(size_t n);
   llvm::BasicBlock *newBlock(const llvm::Twine &name);

@@ -8,6 +8,7 @@
 #include "codegen/Codegen.h"
 
 #include "weft/rt/wrt_value.h"
+#include "sema/AstWalk.h"
 
 #include "llvm/IR/Verifier.h"
 
@@ -68,6 +69,18 @@ Value *Codegen::funcInfo(Scope *scope, const std::string &name, std::vector<Para
                                   llvm::ConstantStruct::get(funcInfoTy, fields), "weft.info." + name);
 }
 
+/// True when [body] has a try/finally or a with statement (outside nested
+/// functions): code that runs between a `return` and the function's exit.
+static bool hasCleanupBlocks(const StmtList &body) {
+  bool found = false;
+  walkStmts(const_cast<StmtList &>(body), false, [&](Stmt *s) {
+    if (auto *t = dynamic_cast<TryStmt *>(s))
+      found |= !t->finalbody.empty();
+    found |= s->kind == StmtKind::With;
+  });
+  return found;
+}
+
 /// Sets up locals, cells and free variables of the code unit [scope].
 static void emitPrologue(Codegen &cg, Scope *scope, size_t nparams) {
   auto &b = cg.b;
@@ -80,7 +93,7 @@ static void emitPrologue(Codegen &cg, Scope *scope, size_t nparams) {
       b.CreateStore(arg, f->locals[i]);
     }
   for (size_t i = 0; i < scope->freeSlots.size(); ++i) {
-    Value *slot = cg.entryAlloca(cg.abi->ptr(), "free." + scope->freeSlots[i]);
+    Value *slot = cg.entryAlloca(cg.abi->ptr(), "free." + scope->freeSlots[i], false);
     // WFunc.cells is at offset 32.
     Value *cells = b.CreateLoad(cg.abi->ptr(), b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), f->self, 32));
     b.CreateStore(b.CreateLoad(cg.abi->ptr(), b.CreateConstInBoundsGEP1_64(cg.abi->ptr(), cells, i)), slot);
@@ -138,7 +151,9 @@ llvm::Function *Codegen::emitFunctionBody(Scope *scope, const std::string &symbo
   }
   state.errorExit = llvm::BasicBlock::Create(ctx, "error.exit", state.fn);
   state.returnBlock = llvm::BasicBlock::Create(ctx, "return", state.fn);
-  state.retval = entryAlloca(abi->valueType(), "retval");
+  // The return value crosses a suspension only when a finally body or a
+  // with's __exit__ runs (and may await) between `return` and the exit.
+  state.retval = entryAlloca(abi->valueType(), "retval", body && hasCleanupBlocks(*body));
   emitPrologue(*this, scope, params.size());
 
   llvm::BasicBlock *start = newBlock("start");
@@ -202,7 +217,7 @@ Value *Codegen::emitFunctionObject(Scope *scope, const std::string &name, std::v
     anyDefault |= p.defaultValue != nullptr;
   if (anyDefault) {
     auto *arrTy = llvm::ArrayType::get(abi->valueType(), params.size());
-    defaults = entryAlloca(arrTy, "defaults");
+    defaults = entryAlloca(arrTy, "defaults", false);
     for (size_t i = 0; i < params.size(); ++i) {
       Value *v = params[i].defaultValue ? emitExpr(params[i].defaultValue) : unboundValue();
       b.CreateStore(v, b.CreateConstInBoundsGEP2_64(arrTy, defaults, 0, i));
@@ -219,7 +234,7 @@ Value *Codegen::emitFunctionObject(Scope *scope, const std::string &name, std::v
   size_t ncells = scope ? scope->freeSlots.size() : 0;
   if (ncells) {
     auto *arrTy = llvm::ArrayType::get(abi->ptr(), ncells);
-    cells = entryAlloca(arrTy, "closure");
+    cells = entryAlloca(arrTy, "closure", false);
     for (size_t i = 0; i < ncells; ++i) {
       const std::string &n = scope->freeSlots[i];
       int own = fs->scope->cellIndex(n);

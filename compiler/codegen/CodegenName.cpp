@@ -132,12 +132,14 @@ Value *Codegen::truthy(Value *v) {
   return phi;
 }
 
-Value *Codegen::entryAlloca(llvm::Type *t, const llvm::Twine &name) {
+Value *Codegen::entryAlloca(llvm::Type *t, const llvm::Twine &name, bool liveAcrossSuspension) {
   llvm::IRBuilder<> eb(fs->entry, fs->entry->begin());
   auto *a = eb.CreateAlloca(t, nullptr, name);
-  // In a generator or coroutine every slot becomes a frame field, so that
-  // nothing held in a slot is lost across a suspension.
-  if (fs->resumable)
+  // In a generator or coroutine a slot that may hold a value across a
+  // suspension becomes a frame field; scratch slots filled and consumed
+  // between two suspensions (argument arrays, free-variable cells reloaded
+  // at every resume) stay on the stack.
+  if (fs->resumable && liveAcrossSuspension)
     fs->frameSlots.push_back(a);
   return a;
 }
@@ -154,7 +156,7 @@ Value *Codegen::valueSlot(const llvm::Twine &name) {
 }
 
 Value *Codegen::argArray(size_t n) {
-  return entryAlloca(llvm::ArrayType::get(abi->valueType(), n ? n : 1), "argv");
+  return entryAlloca(llvm::ArrayType::get(abi->valueType(), n ? n : 1), "argv", false);
 }
 
 // ---------------------------------------------------------------- names
