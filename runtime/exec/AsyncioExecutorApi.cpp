@@ -1,19 +1,198 @@
-// AsyncioExecutorApi.cpp: the executor entry points of the native `_asyncio`
-// module (to_thread; the loop's run_in_executor lives with the loop type).
-// Placeholder until the executors land: each raises NotImplementedError, so
-// `import asyncio` works and programs that do not use executors run.
-#include "core/Object.h"
+// AsyncioExecutorApi.cpp: the bridge between executors and the event loop
+// (loop.run_in_executor, asyncio.to_thread, the loop's default executor) and
+// the native `concurrent.futures` module. A finished concurrent future posts
+// its outcome with callSoonThreadsafe, so the loop learns of it through its
+// eventfd wake-up and never polls; cancelling the asyncio future cancels the
+// concurrent one if it has not started (CPython's _chain_future).
+#include "exec/Executor.h"
+
+#include "core/CoreInternal.h"
+#include "modules/AsyncioInternal.h"
+#include "task/Errors.h"
+#include "task/NativeCoro.h"
+
+#include "weft/rt/wrt_api.h"
 
 namespace weft::rt {
 
 namespace {
-WValue toThreadImpl(WNativeFunc *, WValue *) {
-  return raise(T.NotImplementedError, "asyncio.to_thread is not implemented yet");
+
+/// Loop thread: copies the concurrent future's outcome into the asyncio one.
+int copyOutcome(void *afp, void *cfp) {
+  auto *af = static_cast<Future *>(afp);
+  auto *cf = static_cast<CFuture *>(cfp);
+  if (isDone(af)) return 0;  // cancelled meanwhile
+  if (cf->state == CFState::Cancelled) futureCancel(af, wrt_unbound());
+  else if (cf->exception.tag != WT_UNBOUND) futureSetExceptionRaw(af, cf->exception.o);
+  else futureSetResult(af, cf->result);
+  return 0;
 }
+
+/// Any thread: the concurrent future finished.
+void onConcurrentDone(void *afp, CFuture *cf) {
+  auto *af = static_cast<Future *>(afp);
+  // A loop closed meanwhile (asyncio.run ended while a user pool still ran
+  // the call): nobody can await the future any more.
+  if (af->loop->isClosed()) return;
+  af->loop->callSoonThreadsafe(&copyOutcome, af, cf);
+}
+
+/// Loop thread: the asyncio future finished (a cancel reaches the work).
+int onAsyncioDone(void *cfp, void *afp) {
+  if (static_cast<Future *>(afp)->state == FutState::Cancelled) cfCancel(static_cast<CFuture *>(cfp));
+  return 0;
+}
+
+WStr *defaultKey() {
+  static WStr *k = internStr("_default_executor");
+  return k;
+}
+
+WValue defaultExecutor(EventLoop *loop, bool create) {
+  WValue lo = loopObjOf(loop);
+  auto *o = reinterpret_cast<LoopObj *>(lo.o);
+  WValue e = o->attrs ? dictGetStr(o->attrs, defaultKey()) : wrt_unbound();
+  if (isExecutor(e) || !create) return e;
+  initExecTypes();
+  e = newThreadPoolExecutor(0);
+  if (setAttr(lo, defaultKey(), e).tag == WT_ERR) return wrt_errv();
+  return e;
+}
+
+/// Submits fn(*args, **kwargs) to [executor] (None: the default one) and
+/// returns an asyncio future of [loop] that completes with it.
+WValue runInExecutor(EventLoop *loop, WValue executor, WValue fn, WObj *args, WObj *kwargs) {
+  if (EventLoop::running() != loop && loop->isClosed()) return raise(T.RuntimeError, "Event loop is closed");
+  if (executor.tag == WT_NONE || executor.tag == WT_UNBOUND) {
+    executor = defaultExecutor(loop, true);
+    if (executor.tag == WT_ERR) return executor;
+  } else if (!isExecutor(executor)) {
+    return raiseTypeError("executor must be a ThreadPoolExecutor or ProcessPoolExecutor, not %s",
+                          typeName(executor));
+  }
+  WValue cf = executorSubmit(executor, fn, args, kwargs);
+  if (cf.tag == WT_ERR) return cf;
+  Future *af = newFuture(loop);
+  addDoneCallback(af, &onAsyncioDone, cf.o);
+  cfAddCallback(reinterpret_cast<CFuture *>(cf.o), &onConcurrentDone, af);
+  return wrt_obj(af);
+}
+
+WValue loopRunInExecutor(WNativeFunc *, WValue *a) {
+  EventLoop *loop = loopOf(a[0]);
+  if (loop->isClosed()) return raise(T.RuntimeError, "Event loop is closed");
+  return runInExecutor(loop, a[1], a[2], a[3].o, nullptr);
+}
+
+WValue loopSetDefaultExecutor(WNativeFunc *, WValue *a) {
+  if (!isExecutor(a[1]) || a[1].o->type != ET.threadPool)
+    return raise(T.TypeError, "executor must be ThreadPoolExecutor");
+  return setAttr(a[0], defaultKey(), a[1]);
+}
+
+/// asyncio.to_thread(func, /, *args, **kwargs): a coroutine, as CPython's,
+/// so it can be awaited, gathered or given to create_task. Its first step
+/// submits the call to the loop's default executor; it then awaits the
+/// asyncio future that the worker completes.
+struct ToThreadCoro {
+  WCoro c;
+  WValue fn, args, kwargs;
+  WValue inner;  ///< the asyncio future, after the first step
+};
+WEFT_NATIVE_CORO_INFO(toThreadInfo, "to_thread");
+
+WValue toThreadResume(WCoro *frame, WValue value, int64_t mode) {
+  auto *p = reinterpret_cast<ToThreadCoro *>(frame);
+  if (frame->state == -1) return raise(T.RuntimeError, "cannot reuse already awaited coroutine");
+  if (frame->state == 0) {
+    frame->state = 1;
+    if (mode == WRESUME_THROW) {
+      frame->state = -1;
+      return wrt_err_restore(value);
+    }
+    EventLoop *loop = requireRunningLoop();
+    WValue f = loop ? runInExecutor(loop, wrt_none(), p->fn, p->args.o, p->kwargs.tag == WT_OBJ ? p->kwargs.o : nullptr)
+                    : wrt_errv();
+    if (f.tag == WT_ERR) {
+      frame->state = -1;
+      return f;
+    }
+    p->inner = f;
+    value = wrt_none();
+    mode = WRESUME_SEND;
+  }
+  WValue r = wrt_await_step(frame, p->inner, value, mode);
+  if (r.tag != WT_SUSPEND) frame->state = -1;
+  return r;
+}
+
+WValue toThreadImpl(WNativeFunc *, WValue *a) {
+  auto *p = newNativeCoro<ToThreadCoro>(&toThreadResume, &toThreadInfo);
+  p->fn = a[0];
+  p->args = a[1];
+  p->kwargs = a[2].tag == WT_OBJ && asDict(a[2])->size > 0 ? a[2] : wrt_none();
+  p->inner = wrt_unbound();
+  return wrt_obj(p);
+}
+
+WValue futuresInit() {
+  initExecTypes();
+  WValue m = newModule("concurrent.futures");
+  moduleSet(m, "Future", wrt_obj(ET.future));
+  moduleSet(m, "ThreadPoolExecutor", wrt_obj(ET.threadPool));
+  moduleSet(m, "ProcessPoolExecutor", wrt_obj(ET.processPool));
+  moduleSet(m, "BrokenExecutor", wrt_obj(ET.brokenExecutor));
+  moduleSet(m, "CancelledError", wrt_obj(T.CancelledError));
+  moduleSet(m, "TimeoutError", wrt_obj(T.TimeoutError));
+  moduleSet(m, "InvalidStateError", wrt_obj(T.InvalidStateError));
+  moduleSet(m, "FIRST_COMPLETED", newStr("FIRST_COMPLETED"));
+  moduleSet(m, "FIRST_EXCEPTION", newStr("FIRST_EXCEPTION"));
+  moduleSet(m, "ALL_COMPLETED", newStr("ALL_COMPLETED"));
+  return m;
+}
+
+WValue processInit() {
+  initExecTypes();
+  WValue m = newModule("concurrent.futures.process");
+  moduleSet(m, "ProcessPoolExecutor", wrt_obj(ET.processPool));
+  moduleSet(m, "BrokenProcessPool", wrt_obj(ET.brokenProcessPool));
+  return m;
+}
+
+WValue threadInit() {
+  initExecTypes();
+  WValue m = newModule("concurrent.futures.thread");
+  moduleSet(m, "ThreadPoolExecutor", wrt_obj(ET.threadPool));
+  return m;
+}
+
+WValue concurrentInit() {
+  WValue m = newModule("concurrent");
+  WValue f = importModule("concurrent.futures");
+  if (f.tag == WT_ERR) return f;
+  moduleSet(m, "futures", f);
+  return m;
+}
+
 } // namespace
 
 void addExecutorApi(WValue m) {
+  initExecTypes();
   moduleSet(m, "to_thread", makeNative("to_thread", toThreadImpl, "func, /, *args, **kwargs"));
+  addMethod(AT.loop, "run_in_executor", loopRunInExecutor, "self, executor, func, /, *args");
+  addMethod(AT.loop, "set_default_executor", loopSetDefaultExecutor, "self, executor, /");
+}
+
+void shutdownDefaultExecutor(EventLoop *loop) {
+  WValue e = defaultExecutor(loop, false);
+  if (isExecutor(e)) executorShutdown(e, true);
+}
+
+void initExecModule() {
+  registerModule("concurrent", concurrentInit);
+  registerModule("concurrent.futures", futuresInit);
+  registerModule("concurrent.futures.thread", threadInit);
+  registerModule("concurrent.futures.process", processInit);
 }
 
 } // namespace weft::rt

@@ -40,6 +40,8 @@ void initAsyncio();
 /// Executor and streams entry points of `_asyncio` (runtime/exec, runtime/io).
 void addExecutorApi(WValue m);
 void addStreamsApi(WValue m);
+/// Shuts the loop's default executor down (waiting for its threads), if it has one.
+void shutdownDefaultExecutor(EventLoop *loop);
 
 /// Creates the asyncio types (idempotent). Unit tests call it after initRuntime.
 void initAsyncioTypes();

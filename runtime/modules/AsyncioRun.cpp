@@ -71,6 +71,7 @@ WValue runImpl(WNativeFunc *, WValue *a) {
   WValue r = task.tag == WT_ERR ? task : runUntilComplete(loopObj, task);
   WObj *pending = r.tag == WT_ERR ? fetchError() : nullptr;
   cancelAllTasks(loopObj);
+  shutdownDefaultExecutor(loop);  // Runner.close: loop.shutdown_default_executor()
   reportUnretrieved(loop);
   loop->close();
   setCurrentLoop(wrt_none());

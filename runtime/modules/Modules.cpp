@@ -12,6 +12,7 @@ void initSysModule();
 void initOsModule();
 void initTypingModule();
 void initDatetimeModule();
+void initExecModule();  // runtime/exec: concurrent.futures
 
 void initNativeModules() {
   initMathModule();
@@ -21,6 +22,7 @@ void initNativeModules() {
   initOsModule();
   initTypingModule();
   initDatetimeModule();
+  initExecModule();
 }
 
 } // namespace weft::rt

@@ -16,7 +16,7 @@ protected:
   void SetUp() override {
     AsyncioFixture::SetUp();
     initAsyncio();
-    roots[9] = wrt_import("asyncio");
+    roots[9] = wrt_import("_asyncio");
     ASSERT_EQ(roots[9].tag, WT_OBJ);
     gTrace = &trace;
   }
