@@ -5,17 +5,24 @@
 
 #include <cstdio>
 #include <cstring>
+#include <unistd.h>
 
 namespace weft {
 
 static const char *usage =
     "usage: weft build FILE [-o OUT] [-O0|-O1|-O2|-O3] [--emit-ast|--emit-mir|--emit-llvm|--emit-llvm-optimized]\n"
     "       weft check FILE [-Werror] [-Wno-<flag>]\n"
-    "       weft run [-O0|-O1|-O2|-O3] [--no-jit] FILE [ARGS...]\n";
+    "       weft run [-O0|-O1|-O2|-O3] [--no-jit] FILE [ARGS...]\n"
+    "       weft repl [-O0|-O1|-O2|-O3] [--plain]\n";
 
 bool parseCommandLine(int argc, char **argv, DriverOptions &opts, int &exitCode) {
   exitCode = 1;
   if (argc < 2) {
+    // `weft` alone on a terminal starts the REPL, as `python3` does.
+    if (isatty(0)) {
+      opts.command = Command::Repl;
+      return true;
+    }
     fputs(usage, stderr);
     return false;
   }
@@ -26,6 +33,8 @@ bool parseCommandLine(int argc, char **argv, DriverOptions &opts, int &exitCode)
     opts.command = Command::Check;
   else if (cmd == "run")
     opts.command = Command::Run;
+  else if (cmd == "repl")
+    opts.command = Command::Repl;
   else if (cmd == "-h" || cmd == "--help") {
     fputs(usage, stdout);
     exitCode = 0;
@@ -52,6 +61,8 @@ bool parseCommandLine(int argc, char **argv, DriverOptions &opts, int &exitCode)
       opts.emit = Emit::LLVM;
     } else if (a == "--emit-llvm-optimized") {
       opts.emit = Emit::LLVMOptimized;
+    } else if (a == "--plain" && opts.command == Command::Repl) {
+      opts.replPlain = true;
     } else if (a == "--no-jit" && opts.command == Command::Run) {
       opts.runViaBinary = true;
     } else if (a == "-Werror") {
@@ -68,7 +79,11 @@ bool parseCommandLine(int argc, char **argv, DriverOptions &opts, int &exitCode)
       return false;
     }
   }
-  if (opts.input.empty()) {
+  if (opts.command == Command::Repl && !opts.input.empty()) {
+    fprintf(stderr, "weft: error: `weft repl` takes no input file\n");
+    return false;
+  }
+  if (opts.input.empty() && opts.command != Command::Repl) {
     fprintf(stderr, "weft: error: no input file\n%s", usage);
     return false;
   }

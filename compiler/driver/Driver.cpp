@@ -90,6 +90,8 @@ bool writeText(const std::string &path, const std::string &text) {
 } // namespace
 
 int runDriver(const DriverOptions &opts, const char *argv0) {
+  if (opts.command == Command::Repl)
+    return runRepl(opts, argv0);
   SourceManager sm;
   DiagnosticEngine diags(sm, std::cerr);
   diags.setWarningsAsErrors(opts.warningsAsErrors);
@@ -140,6 +142,21 @@ int runDriver(const DriverOptions &opts, const char *argv0) {
   for (size_t i = 1; i < loader.modules().size(); ++i)
     cgOpts.registerModules.push_back(loader.modules()[i].name);
   std::unique_ptr<llvm::Module> ir = generateModule(*m, sm, llctx, cgOpts);
+  if (opts.emit == Emit::LLVM) {
+    // The main module as codegen produced it, before linking and
+    // optimisation (linking would rename its identified types).
+    std::string verifyErrors;
+    llvm::raw_string_ostream verifyOut(verifyErrors);
+    if (llvm::verifyModule(*ir, &verifyOut)) {
+      std::cerr << sm.path(file) << ": error: internal compiler error: invalid IR generated [internal]\n"
+                << verifyOut.str().substr(0, 2000) << "\n";
+      return 1;
+    }
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    ir->print(os, nullptr);
+    return writeText(opts.output, os.str()) ? 0 : 1;
+  }
   llvm::Linker linker(*ir);
   for (size_t i = 1; i < loader.modules().size(); ++i) {
     CodegenOptions depOpts;
@@ -163,12 +180,6 @@ int runDriver(const DriverOptions &opts, const char *argv0) {
     std::cerr << sm.path(file) << ": error: internal compiler error: invalid IR generated [internal]\n"
               << verifyOut.str().substr(0, 2000) << "\n";
     return 1;
-  }
-  if (opts.emit == Emit::LLVM) {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    ir->print(os, nullptr);
-    return writeText(opts.output, os.str()) ? 0 : 1;
   }
   if (opts.emit == Emit::MIR) {
     std::cerr << "weft: error: --emit-mir is not available yet (the MIR arrives with the async lowering)\n";

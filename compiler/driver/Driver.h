@@ -15,7 +15,7 @@ class Module;
 
 namespace weft {
 
-enum class Command { Build, Check, Run };
+enum class Command { Build, Check, Run, Repl };
 enum class Emit { Binary, AST, MIR, LLVM, LLVMOptimized };
 
 struct DriverOptions {
@@ -27,6 +27,7 @@ struct DriverOptions {
   bool warningsAsErrors = false;
   std::vector<std::string> disabledWarnings;
   std::vector<std::string> programArgs; ///< for `weft run`
+  bool replPlain = false;   ///< `weft repl --plain`: no libedit, no prompts, even on a terminal
   bool runViaBinary = false; ///< `weft run --no-jit`: build a temporary executable and exec it
 };
 
@@ -36,6 +37,9 @@ bool parseCommandLine(int argc, char **argv, DriverOptions &opts, int &exitCode)
 
 /// Runs the command; returns the process exit status.
 int runDriver(const DriverOptions &opts, const char *argv0);
+
+/// `weft repl`: the interactive session (ReplCommand.cpp); returns the exit status.
+int runRepl(const DriverOptions &opts, const char *argv0);
 
 /// `weft run`: runs the optimised program module in-process through the JIT
 /// (RunCommand.cpp). Does not return when the program ran; returns 1 when

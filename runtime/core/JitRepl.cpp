@@ -1,0 +1,51 @@
+// JitRepl.cpp: the runtime entry of the REPL (compiler/jit/Repl*.cpp). Each
+// input is a compiled module; wrt_repl_run imports it (which runs its init
+// once) and, unlike wrt_main, never ends the process on an ordinary
+// exception: it prints CPython's report and returns, so the session goes on.
+// SystemExit ends the session with its status, as in Python's REPL.
+#include "core/CoreInternal.h"
+#include "weft/rt/wrt_api.h"
+
+#include <string>
+
+using namespace weft::rt;
+
+extern "C" {
+
+/// Prepares the runtime once per process: collector, builtins, sys.argv [""].
+void wrt_repl_init() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  initRuntime();
+  static char empty[] = "";
+  static char *argv[] = {empty, nullptr};
+  setArgv(1, argv);
+}
+
+/// Imports (runs) module [name]. Returns -1 when it ran, -2 when it raised
+/// (the exception is reported), else the exit status SystemExit asked for.
+int64_t wrt_repl_run(const char *name) {
+  WValue r = wrt_import(name);
+  if (r.tag != WT_ERR) {
+    flushStdout();
+    return -1;
+  }
+  WValue exc = errFetch();
+  flushStdout();
+  if (isInstance(exc, T.SystemExit)) {
+    WTuple *args = reinterpret_cast<WTuple *>(asExc(exc)->args);
+    WValue code = args->size == 0 ? wrt_none() : args->size == 1 ? args->items[0] : wrt_obj(args);
+    if (code.tag == WT_NONE) return 0;
+    if (isIntLike(code)) return int64_t(int(code.i) & 0xff);
+    std::string out;
+    if (!appendStr(out, code)) errClear();
+    out += '\n';
+    writeStderr(out);
+    return 1;
+  }
+  printException(exc);
+  return -2;
+}
+
+} // extern "C"
