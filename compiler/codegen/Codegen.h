@@ -11,6 +11,7 @@
 
 #include "ast/AST.h"
 #include "base/Source.h"
+#include "codegen/AwaitLiveness.h"
 #include "codegen/RuntimeABI.h"
 #include "sema/Scope.h"
 
@@ -83,8 +84,10 @@ struct FunctionState {
   llvm::SwitchInst *stateSwitch = nullptr;
   llvm::StructType *frameType = nullptr;
   int nextState = 1;
-  std::vector<llvm::AllocaInst *> frameSlots; ///< slots in creation order
-  std::vector<unsigned> paramFields;          ///< frame field of each parameter
+  std::vector<llvm::AllocaInst *> frameSlots; ///< candidate frame slots, in creation order
+  std::vector<unsigned> paramFields;          ///< frame field of each parameter (0: none)
+  std::vector<SuspendEdge> suspensions;       ///< each suspension and where it resumes
+  llvm::BasicBlock *freshBlock = nullptr;     ///< where the first step starts
 };
 
 class Codegen {
@@ -164,8 +167,9 @@ public:
                         SourceRange range);
 
   // ---- generators and coroutines (CodegenResume.cpp)
-  /// Turns the resume function's slots into fields of its frame type.
-  void finishFrame(const std::string &symbol);
+  /// Turns the resume function's slots that are live across a suspension
+  /// into fields of its frame type (AwaitLiveness); the others stay allocas.
+  void finishFrame(const std::string &symbol, size_t nparams);
   /// Emits the function that allocates the frame and stores the arguments.
   llvm::Function *emitFrameCreator(const std::string &symbol, size_t nparams);
 

@@ -165,6 +165,7 @@ llvm::Function *Codegen::emitFunctionBody(Scope *scope, const std::string &symbo
     llvm::BasicBlock *fresh = newBlock("fresh");
     state.stateSwitch = b.CreateSwitch(stateIdx, finished);
     state.stateSwitch->addCase(b.getInt64(0), fresh);
+    state.freshBlock = fresh;
     setBlock(fresh);
     llvm::BasicBlock *thrownAtStart = newBlock("thrown.at.start");
     b.CreateCondBr(b.CreateICmpEQ(state.fn->getArg(3), b.getInt64(WRESUME_THROW)), thrownAtStart, start);
@@ -199,7 +200,7 @@ llvm::Function *Codegen::emitFunctionBody(Scope *scope, const std::string &symbo
 
   llvm::Function *fn = state.fn;
   if (resumable) {
-    finishFrame(symbol);
+    finishFrame(symbol, params.size());
     fn = emitFrameCreator(symbol, params.size());
   }
   fs = saved;

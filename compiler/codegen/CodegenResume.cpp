@@ -5,8 +5,9 @@
 // is a case of the switch. Every slot of the function lives in the frame
 // type `weft.<name>.frame` ({header, slots...}), so no SSA value crosses a
 // suspension (operands computed before an await are spilled to slots).
-// TODO(issue 3): keep only the slots live across a suspension, from a
-// liveness pass on MIR, with non-overlapping slots sharing storage.
+// Slots start as allocas; finishFrame asks AwaitLiveness which of them hold
+// a value across a suspension and gives only those frame fields, shared
+// where their live ranges never overlap.
 #include "codegen/Codegen.h"
 
 #include "weft/rt/wrt_value.h"
@@ -17,24 +18,39 @@ using llvm::Value;
 
 bool containsSuspend(Expr *e);
 
-void Codegen::finishFrame(const std::string &symbol) {
-  std::vector<llvm::Type *> fields{coroTy};
-  for (llvm::AllocaInst *a : fs->frameSlots)
-    fields.push_back(a->getAllocatedType());
-  fs->frameType = llvm::StructType::create(ctx, fields, symbol + ".frame");
-  std::map<llvm::AllocaInst *, unsigned> fieldOf;
+void Codegen::finishFrame(const std::string &symbol, size_t nparams) {
+  llvm::SmallVector<bool, 16> pinned(fs->frameSlots.size(), false);
+  std::map<llvm::AllocaInst *, size_t> slotIndex;
   for (size_t i = 0; i < fs->frameSlots.size(); ++i)
-    fieldOf[fs->frameSlots[i]] = static_cast<unsigned>(i + 1);
-  for (Value *local : fs->locals)
-    fs->paramFields.push_back(fieldOf[llvm::cast<llvm::AllocaInst>(local)]);
-  // Replace each alloca by the address of its field, computed in the entry
-  // block so it dominates every use.
+    slotIndex[fs->frameSlots[i]] = i;
+  for (size_t i = 0; i < nparams && i < fs->locals.size(); ++i)
+    if (auto it = slotIndex.find(llvm::cast<llvm::AllocaInst>(fs->locals[i])); it != slotIndex.end())
+      pinned[it->second] = true;
+  FrameLayout layout = layOutFrame(*fs->fn, fs->frameSlots, pinned, fs->suspensions, fs->freshBlock);
+
+  std::vector<llvm::Type *> fields{coroTy};
+  fields.insert(fields.end(), layout.fieldTypes.begin(), layout.fieldTypes.end());
+  fs->frameType = llvm::StructType::create(ctx, fields, symbol + ".frame");
+  for (Value *local : fs->locals) {
+    auto it = slotIndex.find(llvm::cast<llvm::AllocaInst>(local));
+    fs->paramFields.push_back(it == slotIndex.end() ? 0 : layout.fieldOf[it->second]);
+  }
+  // A slot in the frame becomes the address of its field, computed in the
+  // entry block so it dominates every use. A slot that stays on the stack
+  // starts every step zeroed (UNBOUND), as a fresh frame field would; the
+  // liveness pass proved no step reads what an earlier step left in it.
   llvm::IRBuilder<> eb(fs->entry, fs->entry->getFirstInsertionPt());
-  for (llvm::AllocaInst *a : fs->frameSlots) {
-    eb.SetInsertPoint(a);
-    Value *gep = eb.CreateStructGEP(fs->frameType, fs->frame, fieldOf[a], a->getName());
-    a->replaceAllUsesWith(gep);
-    a->eraseFromParent();
+  for (size_t i = 0; i < fs->frameSlots.size(); ++i) {
+    llvm::AllocaInst *a = fs->frameSlots[i];
+    if (unsigned field = layout.fieldOf[i]) {
+      eb.SetInsertPoint(a);
+      Value *gep = eb.CreateStructGEP(fs->frameType, fs->frame, field, a->getName());
+      a->replaceAllUsesWith(gep);
+      a->eraseFromParent();
+    } else {
+      eb.SetInsertPoint(a->getNextNode());
+      eb.CreateStore(llvm::Constant::getNullValue(a->getAllocatedType()), a);
+    }
   }
 }
 
@@ -54,6 +70,8 @@ llvm::Function *Codegen::emitFrameCreator(const std::string &symbol, size_t npar
   b.SetInsertPoint(ok);
   Value *frame = b.CreateIntToPtr(b.CreateExtractValue(coro, 1), p, "frame");
   for (size_t i = 0; i < nparams; ++i) {
+    if (fs->paramFields[i] == 0)
+      continue; // never read: the liveness pass gave it no field
     Value *arg = b.CreateLoad(abi->valueType(), b.CreateConstInBoundsGEP1_64(abi->valueType(), fn->getArg(1), i));
     b.CreateStore(arg, b.CreateStructGEP(fs->frameType, frame, fs->paramFields[i]));
   }
@@ -67,10 +85,12 @@ static llvm::BasicBlock *suspend(Codegen &cg) {
   auto &b = cg.b;
   FunctionState *f = cg.fs;
   int64_t k = f->nextState++;
+  llvm::BasicBlock *suspending = b.GetInsertBlock();
   b.CreateStore(b.getInt64(k), b.CreateStructGEP(cg.coroTy, f->frame, 2));
   b.CreateRet(cg.constValue(WT_SUSPEND, 0));
   llvm::BasicBlock *resumeBB = cg.newBlock("resume." + std::to_string(k));
   f->stateSwitch->addCase(b.getInt64(k), resumeBB);
+  f->suspensions.push_back({suspending, resumeBB});
   return resumeBB;
 }
 
