@@ -4,8 +4,9 @@
 #    tests also run under ASan+UBSan) and -DWEFT_WERROR=OFF;
 # 2. the GoogleTest binaries registered with CTest (scripts/run_unit.py);
 # 3. lit on tests/lit;
-# 4. the shared conformance suite in build mode, allowing the failures listed
-#    in tests/conformance/expected-failures.txt (tests/conformance/run.py).
+# 4. the shared conformance suite in build mode, then again in run mode
+#    (the JIT: `weft run`), allowing the failures listed in
+#    tests/conformance/expected-failures.txt (tests/conformance/run.py).
 # Every stage runs even when an earlier one failed (except after a failed
 # build). The last line is always "N passed, N failed[, N skipped]" over all
 # three suites; expected failures count as neither. The exit status is
@@ -92,14 +93,16 @@ echo "$lit_line"
 add_counts "$lit_line" lit
 [ "$lit_rc" -eq 0 ] || failed_stages+=(lit)
 
-# ---- 4. conformance
-weft_log "conformance suite ($SHARED/conformance, build mode)"
-set +e
-python3 tests/conformance/run.py --weft "$WEFT_BUILD/bin/weft" --shared "$SHARED" \
-  --mode build -j "$WEFT_JOBS" | tee "$RESULTS/conformance.log"
-conf_rc=${PIPESTATUS[0]}
-set -e
-add_counts "$(grep '^conformance: .* passed' "$RESULTS/conformance.log" | tail -n 1)" conformance
-[ "$conf_rc" -eq 0 ] || failed_stages+=(conformance)
+# ---- 4. conformance, built and then JIT-run
+for mode in build run; do
+  weft_log "conformance suite ($SHARED/conformance, $mode mode)"
+  set +e
+  python3 tests/conformance/run.py --weft "$WEFT_BUILD/bin/weft" --shared "$SHARED" \
+    --mode "$mode" -j "$WEFT_JOBS" | tee "$RESULTS/conformance-$mode.log"
+  conf_rc=${PIPESTATUS[0]}
+  set -e
+  add_counts "$(grep '^conformance: .* passed' "$RESULTS/conformance-$mode.log" | tail -n 1)" "conformance-$mode"
+  [ "$conf_rc" -eq 0 ] || failed_stages+=("conformance-$mode")
+done
 
 finish
