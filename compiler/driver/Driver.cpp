@@ -157,16 +157,20 @@ int runDriver(const DriverOptions &opts, const char *argv0) {
     ir->print(os, nullptr);
     return writeText(opts.output, os.str()) ? 0 : 1;
   }
-  llvm::Linker linker(*ir);
-  for (size_t i = 1; i < loader.modules().size(); ++i) {
-    CodegenOptions depOpts;
-    depOpts.emitMain = false;
-    depOpts.exportModule = true;
-    std::unique_ptr<llvm::Module> dep = generateModule(*loader.modules()[i].ast, sm, llctx, depOpts);
-    if (linker.linkInModule(std::move(dep))) {
-      std::cerr << "weft: error: internal compiler error: cannot link module '" << loader.modules()[i].name
-                << "' [internal]\n";
-      return 1;
+  {
+    // Scoped: the linker's destructor walks the module, which may have moved
+    // into the JIT by the time this function ends.
+    llvm::Linker linker(*ir);
+    for (size_t i = 1; i < loader.modules().size(); ++i) {
+      CodegenOptions depOpts;
+      depOpts.emitMain = false;
+      depOpts.exportModule = true;
+      std::unique_ptr<llvm::Module> dep = generateModule(*loader.modules()[i].ast, sm, llctx, depOpts);
+      if (linker.linkInModule(std::move(dep))) {
+        std::cerr << "weft: error: internal compiler error: cannot link module '" << loader.modules()[i].name
+                  << "' [internal]\n";
+        return 1;
+      }
     }
   }
   if (!prepareForHost(*ir, error)) {

@@ -125,16 +125,20 @@ public:
     cgOpts.exportModule = true;
     std::unique_ptr<llvm::Module> ir = generateModule(*m, sm, *ctx, cgOpts);
     std::vector<std::string> fresh{name};
-    llvm::Linker linker(*ir);
-    for (size_t i = 1; i < loader.modules().size(); ++i) {
-      const LoadedModule &lm = loader.modules()[i];
-      if (compiled.count(lm.name))
-        continue;
-      if (linker.linkInModule(generateModule(*lm.ast, sm, *ctx, cgOpts))) {
-        std::cerr << "weft: error: internal compiler error: cannot link module '" << lm.name << "'\n";
-        return -1;
+    {
+      // The linker must be gone before the module and its context move into
+      // the JIT: its destructor still walks the module's metadata.
+      llvm::Linker linker(*ir);
+      for (size_t i = 1; i < loader.modules().size(); ++i) {
+        const LoadedModule &lm = loader.modules()[i];
+        if (compiled.count(lm.name))
+          continue;
+        if (linker.linkInModule(generateModule(*lm.ast, sm, *ctx, cgOpts))) {
+          std::cerr << "weft: error: internal compiler error: cannot link module '" << lm.name << "'\n";
+          return -1;
+        }
+        fresh.push_back(lm.name);
       }
-      fresh.push_back(lm.name);
     }
     if (!prepareForHost(*ir, error)) {
       std::cerr << "weft: error: " << error << "\n";
