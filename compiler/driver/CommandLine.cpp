@@ -13,7 +13,7 @@ static const char *usage =
     "usage: weft build FILE [-o OUT] [-O0|-O1|-O2|-O3] [--emit-ast|--emit-mir|--emit-llvm|--emit-llvm-optimized]\n"
     "       weft check FILE [-Werror] [-Wno-<flag>]\n"
     "       weft run [-O0|-O1|-O2|-O3] [--no-jit] FILE [ARGS...]\n"
-    "       weft repl [-O0|-O1|-O2|-O3] [--plain]\n";
+    "       weft repl [-O0|-O1|-O2|-O3] [--plain] [--prompts]\n";
 
 bool parseCommandLine(int argc, char **argv, DriverOptions &opts, int &exitCode) {
   exitCode = 1;
@@ -63,6 +63,8 @@ bool parseCommandLine(int argc, char **argv, DriverOptions &opts, int &exitCode)
       opts.emit = Emit::LLVMOptimized;
     } else if (a == "--plain" && opts.command == Command::Repl) {
       opts.replPlain = true;
+    } else if (a == "--prompts" && opts.command == Command::Repl) {
+      opts.replPrompts = true;
     } else if (a == "--no-jit" && opts.command == Command::Run) {
       opts.runViaBinary = true;
     } else if (a == "-Werror") {

@@ -28,6 +28,7 @@ struct DriverOptions {
   std::vector<std::string> disabledWarnings;
   std::vector<std::string> programArgs; ///< for `weft run`
   bool replPlain = false;   ///< `weft repl --plain`: no libedit, no prompts, even on a terminal
+  bool replPrompts = false; ///< `weft repl --prompts`: without libedit, still print `>>> `/`... `
   bool runViaBinary = false; ///< `weft run --no-jit`: build a temporary executable and exec it
 };
 

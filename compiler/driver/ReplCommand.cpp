@@ -295,8 +295,10 @@ bool readTerminalLine(const char *prompt, std::string &line) {
 }
 
 /// Reads one complete input; false at end of input. On a terminal, libedit
-/// shows `>>> ` then `... ` prompts and keeps the history.
-bool readInput(bool tty, std::string &input) {
+/// shows `>>> ` then `... ` prompts and keeps the history; otherwise lines
+/// come from stdin as they are, with the prompts printed when [prompts] is
+/// set (`--prompts`, so a piped transcript reads like a session).
+bool readInput(bool tty, bool prompts, std::string &input) {
   input.clear();
   for (;;) {
     std::string line;
@@ -308,8 +310,16 @@ bool readInput(bool tty, std::string &input) {
       }
       if (!line.empty())
         add_history(line.c_str());
-    } else if (!std::getline(std::cin, line)) {
-      return !input.empty();
+    } else {
+      if (prompts) {
+        std::cout << (input.empty() ? ">>> " : "... ");
+        std::cout.flush();
+      }
+      if (!std::getline(std::cin, line)) {
+        if (prompts)
+          std::cout << "\n";
+        return !input.empty();
+      }
     }
     if (input.empty() && line.find_first_not_of(" \t\r") == std::string::npos)
       continue; // blank lines between inputs
@@ -348,7 +358,7 @@ int runRepl(const DriverOptions &opts, const char *argv0) {
   }
   int status = 0;
   std::string input;
-  while (readInput(tty, input)) {
+  while (readInput(tty, opts.replPrompts && !tty, input)) {
     int rc = session.run(input);
     std::cout.flush();
     if (rc >= 0) {
