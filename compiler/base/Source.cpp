@@ -43,4 +43,16 @@ std::string SourceManager::lineText(FileID id, uint32_t line) const {
   return f.text.substr(start, end - start);
 }
 
+void SourceManager::setOrigins(FileID id, std::string displayPath, std::vector<LineOrigin> origins) {
+  files[id].displayPath = std::move(displayPath);
+  files[id].origins = std::move(origins);
+}
+
+LineOrigin SourceManager::origin(FileID id, uint32_t line) const {
+  const File &f = files[id];
+  if (line == 0 || line > f.origins.size())
+    return {};
+  return f.origins[line - 1];
+}
+
 } // namespace weft

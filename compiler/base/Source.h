@@ -23,6 +23,14 @@ struct SourceRange {
   FileID file = 0;
 };
 
+/// Where a line of generated source came from (the REPL wraps each input):
+/// [line] in the text the user typed (0: the line is generated), and how
+/// many leading code points of the generated line the user did not type.
+struct LineOrigin {
+  uint32_t line = 0;
+  uint32_t colShift = 0;
+};
+
 /// Owns file contents. Never shrinks, so FileIDs and line views stay valid.
 class SourceManager {
 public:
@@ -36,10 +44,21 @@ public:
   /// The text of 1-based [line] without its newline, or "" when out of range.
   std::string lineText(FileID f, uint32_t line) const;
 
+  /// Reports positions in [f] as positions in what the user typed, under
+  /// [displayPath]: generated line i+1 came from [origins][i].
+  void setOrigins(FileID f, std::string displayPath, std::vector<LineOrigin> origins);
+  /// Whether [f] has origins (so diagnostics should translate positions).
+  bool hasOrigins(FileID f) const { return !files[f].displayPath.empty(); }
+  const std::string &displayPath(FileID f) const { return files[f].displayPath; }
+  /// The origin of 1-based [line] of [f]: {0, 0} when generated or unknown.
+  LineOrigin origin(FileID f, uint32_t line) const;
+
 private:
   struct File {
     std::string path, text;
     std::vector<uint32_t> lineStarts; ///< byte offset of each line
+    std::string displayPath;          ///< set by setOrigins
+    std::vector<LineOrigin> origins;
   };
   std::vector<File> files;
 };

@@ -75,8 +75,24 @@ void DiagnosticEngine::report(DiagID id, SourceRange range, const std::vector<st
 }
 
 void DiagnosticEngine::print(const Diagnostic &d) {
-  const SourceLoc &b = d.range.begin;
-  out << sm.path(d.range.file);
+  SourceLoc b = d.range.begin;
+  SourceLoc e = d.range.end;
+  std::string line = b.line ? sm.lineText(d.range.file, b.line) : "";
+  std::string path = sm.path(d.range.file);
+  if (sm.hasOrigins(d.range.file)) {
+    // Generated source (a REPL input): report the position in what was
+    // typed, and show the line without the wrapping the user never wrote.
+    path = sm.displayPath(d.range.file);
+    LineOrigin o = sm.origin(d.range.file, b.line);
+    size_t cut = 0;
+    for (uint32_t k = 0; k < o.colShift && cut < line.size(); ++k)
+      cut += utf8Len(static_cast<unsigned char>(line[cut]));
+    line = o.line ? line.substr(cut) : "";
+    uint32_t shift = o.colShift;
+    b = o.line ? SourceLoc{o.line, b.col > shift ? b.col - shift : 1} : SourceLoc{};
+    e = SourceLoc{e.line == d.range.begin.line ? b.line : e.line, e.col > shift ? e.col - shift : 1};
+  }
+  out << path;
   if (b.line)
     out << ':' << b.line << ':' << b.col;
   out << ": " << severityName(d.severity) << ": " << d.message;
@@ -86,7 +102,6 @@ void DiagnosticEngine::print(const Diagnostic &d) {
   if (!b.line)
     return;
   // Source line, with tabs kept so the caret lines up under them.
-  std::string line = sm.lineText(d.range.file, b.line);
   out << line << '\n';
   std::string caret;
   uint32_t col = 1;
@@ -97,8 +112,8 @@ void DiagnosticEngine::print(const Diagnostic &d) {
     ++col;
   }
   caret += '^';
-  uint32_t endCol = d.range.end.line == b.line ? d.range.end.col : 0;
-  if (d.range.end.line > b.line) {
+  uint32_t endCol = e.line == b.line ? e.col : 0;
+  if (e.line > b.line) {
     // A range that runs past this line is underlined to the line's end.
     uint32_t n = 0;
     for (size_t j = 0; j < line.size(); j += utf8Len(static_cast<unsigned char>(line[j])))

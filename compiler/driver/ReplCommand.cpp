@@ -84,9 +84,10 @@ public:
     std::string name = "__cell_" + std::to_string(++counter);
     llvm::SmallString<256> path(folder);
     llvm::sys::path::append(path, name + ".weft");
+    std::vector<LineOrigin> origins;
     {
       std::ofstream out{std::string(path)};
-      out << buildReplModule(input, lastModule, lastNames);
+      out << buildReplModule(input, lastModule, lastNames, &origins);
     }
     files.push_back(std::string(path));
 
@@ -98,6 +99,8 @@ public:
       std::cerr << "weft: error: " << error << "\n";
       return -1;
     }
+    // Diagnostics name the input as CPython's REPL does, by what was typed.
+    sm.setOrigins(file, "<stdin>", std::move(origins));
     ASTContext astCtx;
     ModuleLoader loader(sm, astCtx, diags, {folder, "."}, stdlibDir);
     if (!loader.load(file))

@@ -180,47 +180,67 @@ bool replNeedsMore(const std::string &buffer) {
 }
 
 std::string buildReplModule(const std::string &input, const std::string &previousModule,
-                            const std::vector<std::string> &previousNames) {
+                            const std::vector<std::string> &previousNames, std::vector<LineOrigin> *origins) {
   std::vector<std::string> lines;
-  for (const std::string &l : splitLines(input))
-    if (!rstrip(l).empty())
+  std::vector<uint32_t> lineNos; // each kept line's number in [input]
+  uint32_t lineNo = 0;
+  for (const std::string &l : splitLines(input)) {
+    ++lineNo;
+    if (!rstrip(l).empty()) {
       lines.push_back(rstrip(l));
-  std::ostringstream out;
-  // One line, so diagnostics' line numbers are the input's plus one.
-  if (!previousModule.empty() && !previousNames.empty()) {
-    out << "from " << previousModule << " import ";
-    for (size_t i = 0; i < previousNames.size(); ++i)
-      out << (i ? ", " : "") << previousNames[i];
+      lineNos.push_back(lineNo);
+    }
   }
-  out << "\n";
+  std::vector<LineOrigin> map;
+  std::ostringstream out;
+  auto generated = [&](const std::string &text) {
+    out << text << "\n";
+    map.push_back({});
+  };
+  auto typed = [&](const std::string &prefix, const std::string &text, uint32_t no, uint32_t shift) {
+    out << prefix << text << "\n";
+    map.push_back({no, shift});
+  };
+  std::string importLine;
+  if (!previousModule.empty() && !previousNames.empty()) {
+    importLine = "from " + previousModule + " import ";
+    for (size_t i = 0; i < previousNames.size(); ++i)
+      importLine += (i ? ", " : "") + previousNames[i];
+  }
+  generated(importLine);
   bool echo = lines.size() == 1 && isExpressionLine(lines[0]);
-  if (echo)
-    lines[0] = "__weft_echo = " + lines[0];
+  const std::string echoPrefix = "__weft_echo = ";
   if (needsLoop(lines)) {
     std::set<std::string> names = boundNames(lines);
-    out << "import asyncio as __weft_aio\nasync def __weft_cell() -> None:\n";
+    generated("import asyncio as __weft_aio");
+    generated("async def __weft_cell() -> None:");
     if (echo)
       names.insert("__weft_echo");
     if (!names.empty()) {
-      out << "    global ";
+      std::string global = "    global ";
       bool firstName = true;
       for (const std::string &n : names) {
-        out << (firstName ? "" : ", ") << n;
+        global += (firstName ? "" : ", ") + n;
         firstName = false;
       }
-      out << "\n";
+      generated(global);
     }
-    for (const std::string &l : lines)
-      out << "    " << l << "\n";
+    for (size_t i = 0; i < lines.size(); ++i)
+      typed(echo ? "    " + echoPrefix : "    ", lines[i], lineNos[i],
+            echo ? 4 + static_cast<uint32_t>(echoPrefix.size()) : 4);
     // The session's one loop: get_event_loop() keeps it as the current loop,
     // so tasks made here go on running during later awaiting inputs.
-    out << "__weft_aio.get_event_loop().run_until_complete(__weft_cell())\n";
+    generated("__weft_aio.get_event_loop().run_until_complete(__weft_cell())");
   } else {
-    for (const std::string &l : lines)
-      out << l << "\n";
+    for (size_t i = 0; i < lines.size(); ++i)
+      typed(echo ? echoPrefix : "", lines[i], lineNos[i], echo ? static_cast<uint32_t>(echoPrefix.size()) : 0);
   }
-  if (echo)
-    out << "if __weft_echo is not None:\n    print(repr(__weft_echo))\n";
+  if (echo) {
+    generated("if __weft_echo is not None:");
+    generated("    print(repr(__weft_echo))");
+  }
+  if (origins)
+    *origins = std::move(map);
   return out.str();
 }
 

@@ -7,6 +7,8 @@
 #ifndef WEFT_JIT_REPLSOURCE_H
 #define WEFT_JIT_REPLSOURCE_H
 
+#include "base/Source.h"
+
 #include <string>
 #include <vector>
 
@@ -18,8 +20,11 @@ bool replNeedsMore(const std::string &buffer);
 
 /// The module source for [input]. [previousModule] is the module of the
 /// last input that ran, exporting [previousNames]; empty for the first.
+/// [origins], when given, receives where each generated line came from in
+/// [input], for diagnostics that point at what the user typed.
 std::string buildReplModule(const std::string &input, const std::string &previousModule,
-                            const std::vector<std::string> &previousNames);
+                            const std::vector<std::string> &previousNames,
+                            std::vector<LineOrigin> *origins = nullptr);
 
 } // namespace weft
 
