@@ -31,6 +31,11 @@ namespace weft {
 struct CodegenOptions {
   bool emitMain = true;       ///< emit `int main()` calling wrt_main (AOT builds)
   bool exportModule = false;  ///< the init function returns the module object (imported modules)
+  /// A REPL input: its globals are the session's shared boxes
+  /// (wrt_repl_globals), so every input sees one namespace and calls
+  /// through globals are late-bound; the `from __cell_N import ...` line the
+  /// REPL adds only gives the type checker the earlier names.
+  bool replCell = false;
   /// Compiled modules that main() registers with the runtime before running.
   std::vector<std::string> registerModules;
 };

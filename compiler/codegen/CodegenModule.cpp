@@ -271,15 +271,23 @@ void Codegen::emitClass(ClassDefStmt *c) {
 
 /// An imported module hands its bound globals to the runtime as a module
 /// object (wrt_module_export copies them into its attributes).
-static Value *emitModuleExport(Codegen &cg) {
+/// The names of the module's globals, in slot order, as a constant array.
+static llvm::GlobalVariable *globalNames(Codegen &cg) {
+  if (llvm::GlobalVariable *gv = cg.mod->getNamedGlobal("weft.global.names"))
+    return gv;
   std::vector<llvm::Constant *> names;
   for (const std::string &n : cg.ast.scope->globalSlots)
     names.push_back(llvm::cast<llvm::Constant>(cg.cString(n)));
   auto *arrTy = llvm::ArrayType::get(cg.abi->ptr(), names.size());
-  auto *namesGV = new llvm::GlobalVariable(*cg.mod, arrTy, true, llvm::GlobalValue::PrivateLinkage,
-                                           llvm::ConstantArray::get(arrTy, names), "weft.global.names");
+  return new llvm::GlobalVariable(*cg.mod, arrTy, true, llvm::GlobalValue::PrivateLinkage,
+                                  llvm::ConstantArray::get(arrTy, names), "weft.global.names");
+}
+
+static Value *emitModuleExport(Codegen &cg) {
   Value *globals = cg.b.CreateLoad(cg.abi->ptr(), cg.globalsBlock);
-  return cg.callRT("wrt_module_export", {cg.cString(cg.ast.name), cg.b.getInt64(names.size()), namesGV, globals});
+  Value *n = cg.b.getInt64(cg.ast.scope->globalSlots.size());
+  return cg.callRT(cg.opts.replCell ? "wrt_repl_export" : "wrt_module_export",
+                   {cg.cString(cg.ast.name), n, globalNames(cg), globals});
 }
 
 std::unique_ptr<llvm::Module> Codegen::run() {
@@ -287,7 +295,9 @@ std::unique_ptr<llvm::Module> Codegen::run() {
                                           llvm::ConstantPointerNull::get(abi->ptr()), "weft.globals");
   for (Stmt *st : ast.body) {
     auto *f = dynamic_cast<FunctionDefStmt *>(st);
-    if (!f || f->isAsync || f->isGenerator || !f->decorators.empty() || ast.scope->globalStores[f->name] != 1)
+    // In the REPL a later input may rebind any name: no call is direct.
+    if (opts.replCell || !f || f->isAsync || f->isGenerator || !f->decorators.empty() ||
+        ast.scope->globalStores[f->name] != 1)
       continue;
     bool plain = true;
     for (Param &p : f->params)
@@ -305,7 +315,9 @@ std::unique_ptr<llvm::Module> Codegen::run() {
   state.errorExit = llvm::BasicBlock::Create(ctx, "error.exit", state.fn);
   state.returnBlock = llvm::BasicBlock::Create(ctx, "return", state.fn);
   state.retval = entryAlloca(abi->valueType(), "retval");
-  Value *roots = callRT("wrt_alloc_roots", {b.getInt64(std::max<size_t>(1, ast.scope->globalSlots.size()))});
+  Value *roots = opts.replCell
+                     ? callRT("wrt_repl_globals", {b.getInt64(ast.scope->globalSlots.size()), globalNames(*this)})
+                     : callRT("wrt_alloc_roots", {b.getInt64(std::max<size_t>(1, ast.scope->globalSlots.size()))});
   b.CreateStore(roots, globalsBlock);
   emitPrologue(*this, ast.scope, 0);
   emitCellCreation(*this, ast.scope, 0);

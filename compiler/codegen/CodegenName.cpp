@@ -163,6 +163,8 @@ Value *Codegen::argArray(size_t n) {
 
 Value *Codegen::globalSlotPtr(int slot) {
   Value *base = b.CreateLoad(abi->ptr(), globalsBlock, "globals");
+  if (opts.replCell) // a table of the session's boxes, one per global
+    return b.CreateLoad(abi->ptr(), b.CreateConstInBoundsGEP1_64(abi->ptr(), base, slot), "global.box");
   return b.CreateConstInBoundsGEP1_64(abi->valueType(), base, slot);
 }
 

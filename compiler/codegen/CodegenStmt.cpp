@@ -568,6 +568,11 @@ static void emitImport(Codegen &cg, ImportStmt *s) {
 }
 
 static void emitImportFrom(Codegen &cg, ImportFromStmt *s) {
+  // The REPL's import of an earlier input's names: they already share this
+  // input's boxes, and copying the earlier module's snapshot back would undo
+  // every rebinding made since.
+  if (cg.opts.replCell && s->module.rfind("__cell_", 0) == 0)
+    return;
   Value *m = cg.check(cg.callRT("wrt_import", {cg.cString(s->module)}));
   Value *slot = cg.valueSlot("module");
   cg.b.CreateStore(m, slot);

@@ -126,7 +126,9 @@ public:
     CodegenOptions cgOpts;
     cgOpts.emitMain = false;
     cgOpts.exportModule = true;
-    std::unique_ptr<llvm::Module> ir = generateModule(*m, sm, *ctx, cgOpts);
+    CodegenOptions cellOpts = cgOpts;
+    cellOpts.replCell = true;
+    std::unique_ptr<llvm::Module> ir = generateModule(*m, sm, *ctx, cellOpts);
     std::vector<std::string> fresh{name};
     {
       // The linker must be gone before the module and its context move into
@@ -172,8 +174,10 @@ public:
     int64_t status = wrt_repl_run(name.c_str());
     if (status >= 0)
       return int(status);
-    // Only an input that ran to the end exports its names to later ones.
-    if (status == -1 && m->scope) {
+    // An input that ran, even one that raised, hands its names to later
+    // ones: what it bound before raising is in the session's boxes (as in
+    // Python's REPL), and the import is read only by the checker.
+    if ((status == -1 || status == -2) && m->scope) {
       lastModule = name;
       lastNames.clear();
       for (const std::string &g : m->scope->globalSlots)

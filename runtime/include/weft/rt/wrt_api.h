@@ -26,6 +26,12 @@ WValue wrt_import(const char *dottedName);
 void wrt_register_module(const char *name, WModuleInit init);
 /// Builds the module object of a compiled module from its bound globals.
 WValue wrt_module_export(const char *name, int64_t n, const char *const *names, WValue *globals);
+/// The REPL's one namespace (runtime/core/JitRepl.cpp): for each of [names],
+/// the session's box for that global, made (UNBOUND) on first use, so every
+/// input's module reads and writes the same variable, as in Python's REPL.
+WValue **wrt_repl_globals(int64_t n, const char *const *names);
+/// A REPL input's module object, over a snapshot of its globals' boxes.
+WValue wrt_repl_export(const char *name, int64_t n, const char *const *names, WValue **boxes);
 
 // ---- constants
 WValue wrt_str_const(const char *utf8, int64_t nbytes);
