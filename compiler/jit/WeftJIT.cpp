@@ -73,7 +73,9 @@ std::unique_ptr<WeftJIT> WeftJIT::create(std::string &error) {
 }
 
 bool WeftJIT::addModule(ThreadSafeModule tsm, std::string &error) {
-  if (Error e = jit->addIRModule(std::move(tsm))) {
+  ResourceTrackerSP tracker = jit->getMainJITDylib().createResourceTracker();
+  trackers.push_back(tracker);
+  if (Error e = jit->addIRModule(tracker, std::move(tsm))) {
     error = toString(std::move(e));
     return false;
   }

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace weft {
 
@@ -19,7 +20,9 @@ public:
   /// Builds the JIT for the host. Returns null with [error] on failure.
   static std::unique_ptr<WeftJIT> create(std::string &error);
 
-  /// Adds an optimised module to the main JITDylib.
+  /// Adds an optimised module to the main JITDylib, under a resource
+  /// tracker of its own (one per REPL input). Trackers are kept, never
+  /// removed: suspended tasks may still resume into any module's code.
   bool addModule(llvm::orc::ThreadSafeModule tsm, std::string &error);
 
   /// The address of [name] (an IR-level symbol name), compiling on demand.
@@ -27,6 +30,7 @@ public:
 
 private:
   std::unique_ptr<llvm::orc::LLJIT> jit;
+  std::vector<llvm::orc::ResourceTrackerSP> trackers; ///< one per added module
 };
 
 } // namespace weft

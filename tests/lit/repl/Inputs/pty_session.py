@@ -50,6 +50,14 @@ for line in ["import asyncio", "async def twice(x: int) -> int:", "    await asy
     send(line)
 send("await twice(21)")
 wait_for("42")
+# Tab completion: "twi" completes to the name defined above (libedit adds a
+# space: "await twice (4)"), so the result 8 shows it worked.
+os.write(fd, b"await twi")
+pump(0.1)
+os.write(fd, b"\t")
+pump(0.2)
+send("(4)")
+wait_for("\n8")
 for line in ["async def tick() -> None:", "    await asyncio.sleep(0.2)", "    print('tick')", ""]:
     send(line)
 send("t = asyncio.create_task(tick())")
