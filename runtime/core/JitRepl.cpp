@@ -61,17 +61,7 @@ int64_t wrt_repl_run(const char *name) {
   }
   WValue exc = errFetch();
   flushStdout();
-  if (isInstance(exc, T.SystemExit)) {
-    WTuple *args = reinterpret_cast<WTuple *>(asExc(exc)->args);
-    WValue code = args->size == 0 ? wrt_none() : args->size == 1 ? args->items[0] : wrt_obj(args);
-    if (code.tag == WT_NONE) return 0;
-    if (isIntLike(code)) return int64_t(int(code.i) & 0xff);
-    std::string out;
-    if (!appendStr(out, code)) errClear();
-    out += '\n';
-    writeStderr(out);
-    return 1;
-  }
+  if (isInstance(exc, T.SystemExit)) return systemExitStatus(exc);
   printException(exc);
   return -2;
 }

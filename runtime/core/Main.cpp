@@ -120,6 +120,18 @@ void printException(WValue exc) {
   writeStderr(out);
 }
 
+int64_t systemExitStatus(WValue exc) {
+  WTuple *args = reinterpret_cast<WTuple *>(asExc(exc)->args);
+  WValue code = args->size == 0 ? wrt_none() : args->size == 1 ? args->items[0] : wrt_obj(args);
+  if (code.tag == WT_NONE) return 0;
+  if (isIntLike(code)) return int64_t(int(code.i) & 0xff);
+  std::string out;
+  if (!appendStr(out, code)) errClear();
+  out += '\n';
+  writeStderr(out);
+  return 1;
+}
+
 } // namespace weft::rt
 
 using namespace weft::rt;
@@ -137,17 +149,8 @@ int64_t wrt_main(int64_t argc, char **argv, WModuleInit init) {
   }
   WValue exc = errFetch();
   if (isInstance(exc, T.SystemExit)) {
-    // sys.exit(code): None -> 0, int -> code, anything else printed -> 1.
-    WTuple *args = reinterpret_cast<WTuple *>(asExc(exc)->args);
-    WValue code = args->size == 0 ? wrt_none() : args->size == 1 ? args->items[0] : wrt_obj(args);
     flushStdout();
-    if (code.tag == WT_NONE) return 0;
-    if (isIntLike(code)) return int64_t(int(code.i) & 0xff);
-    std::string out;
-    if (!appendStr(out, code)) errClear();
-    out += '\n';
-    writeStderr(out);
-    return 1;
+    return systemExitStatus(exc);
   }
   flushStdout();
   printException(exc);

@@ -354,6 +354,10 @@ WValue excStr(WValue exc);
 /// Writes CPython's report of an uncaught exception (with chained
 /// cause/context blocks) to stderr.
 void printException(WValue exc);
+/// The process exit status SystemExit [exc] asks for, as CPython computes
+/// it: no code or None is 0, an int is its low byte, anything else is
+/// printed on stderr and gives 1.
+int64_t systemExitStatus(WValue exc);
 
 // ---------------------------------------------------------------- protocols
 
