@@ -33,9 +33,11 @@ struct CodegenOptions {
   bool exportModule = false;  ///< the init function returns the module object (imported modules)
   /// A REPL input: its globals are the session's shared boxes
   /// (wrt_repl_globals), so every input sees one namespace and calls
-  /// through globals are late-bound; the `from __cell_N import ...` line the
-  /// REPL adds only gives the type checker the earlier names.
+  /// through globals are late-bound.
   bool replCell = false;
+  /// With replCell: the earlier input whose `from M import ...` the REPL
+  /// adds for the type checker only; codegen emits nothing for it.
+  std::string replNamesFrom;
   /// Compiled modules that main() registers with the runtime before running.
   std::vector<std::string> registerModules;
 };

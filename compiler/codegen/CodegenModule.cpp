@@ -269,8 +269,6 @@ void Codegen::emitClass(ClassDefStmt *c) {
   storeName(c->target, result);
 }
 
-/// An imported module hands its bound globals to the runtime as a module
-/// object (wrt_module_export copies them into its attributes).
 /// The names of the module's globals, in slot order, as a constant array.
 static llvm::GlobalVariable *globalNames(Codegen &cg) {
   if (llvm::GlobalVariable *gv = cg.mod->getNamedGlobal("weft.global.names"))
@@ -283,6 +281,9 @@ static llvm::GlobalVariable *globalNames(Codegen &cg) {
                                   llvm::ConstantArray::get(arrTy, names), "weft.global.names");
 }
 
+/// An imported module hands its bound globals to the runtime as a module
+/// object (wrt_module_export reads its globals block; a REPL input's
+/// wrt_repl_export, a snapshot of its boxes).
 static Value *emitModuleExport(Codegen &cg) {
   Value *globals = cg.b.CreateLoad(cg.abi->ptr(), cg.globalsBlock);
   Value *n = cg.b.getInt64(cg.ast.scope->globalSlots.size());

@@ -571,7 +571,7 @@ static void emitImportFrom(Codegen &cg, ImportFromStmt *s) {
   // The REPL's import of an earlier input's names: they already share this
   // input's boxes, and copying the earlier module's snapshot back would undo
   // every rebinding made since.
-  if (cg.opts.replCell && s->module.rfind("__cell_", 0) == 0)
+  if (cg.opts.replCell && s->module == cg.opts.replNamesFrom)
     return;
   Value *m = cg.check(cg.callRT("wrt_import", {cg.cString(s->module)}));
   Value *slot = cg.valueSlot("module");

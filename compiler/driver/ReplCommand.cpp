@@ -128,6 +128,7 @@ public:
     cgOpts.exportModule = true;
     CodegenOptions cellOpts = cgOpts;
     cellOpts.replCell = true;
+    cellOpts.replNamesFrom = lastModule;
     std::unique_ptr<llvm::Module> ir = generateModule(*m, sm, *ctx, cellOpts);
     std::vector<std::string> fresh{name};
     {
