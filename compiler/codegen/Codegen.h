@@ -113,6 +113,8 @@ public:
   llvm::Value *strConst(const std::string &s);
   llvm::Value *bytesConst(const std::string &s);
   llvm::Value *internedName(const std::string &s);
+  /// A fresh zeroed WCacheSite for one attribute or method site.
+  llvm::Value *cacheSite(const std::string &attr);
   llvm::Value *cString(const std::string &s);
   /// Branches to the current exception target when [v] is WT_ERR.
   llvm::Value *check(llvm::Value *v);

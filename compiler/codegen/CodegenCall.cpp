@@ -177,7 +177,8 @@ Value *Codegen::emitCall(CallExpr *c) {
       all.push_back(k.value);
     Value *argv = evalArgs(*this, all, false);
     if (c->keywords.empty())
-      return check(callRT("wrt_call_method", {obj.get(), internedName(attr->attr), b.getInt64(all.size()), argv}, attr->attr));
+      return check(callRT("wrt_call_method_ic", {obj.get(), internedName(attr->attr), b.getInt64(all.size()),
+                                                  argv, cacheSite(attr->attr)}, attr->attr));
     Value *kwn = kwnamesTuple(*this, c->keywords);
     return check(callRT("wrt_call_method_kw", {obj.get(), internedName(attr->attr), b.getInt64(all.size()), argv, kwn}, attr->attr));
   }

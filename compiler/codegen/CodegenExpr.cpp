@@ -517,7 +517,7 @@ Value *Codegen::emitExpr(Expr *e) {
   case ExprKind::Attribute: {
     auto *a = static_cast<AttributeExpr *>(e);
     Value *obj = emitExpr(a->value);
-    return check(callRT("wrt_getattr", {obj, internedName(a->attr)}, a->attr));
+    return check(callRT("wrt_getattr_ic", {obj, internedName(a->attr), cacheSite(a->attr)}, a->attr));
   }
   case ExprKind::Subscript: {
     auto *s = static_cast<SubscriptExpr *>(e);

@@ -78,6 +78,13 @@ Value *Codegen::internedName(const std::string &s) {
   });
 }
 
+Value *Codegen::cacheSite(const std::string &attr) {
+  // WCacheSite {void *entry; int64_t fills}: the runtime fills it in place.
+  auto *ty = llvm::StructType::get(ctx, {abi->ptr(), b.getInt64Ty()});
+  return new llvm::GlobalVariable(*mod, ty, false, llvm::GlobalValue::InternalLinkage,
+                                  llvm::ConstantAggregateZero::get(ty), "weft.ic." + attr);
+}
+
 llvm::BasicBlock *Codegen::newBlock(const llvm::Twine &name) {
   return llvm::BasicBlock::Create(ctx, name, fs->fn);
 }

@@ -29,7 +29,8 @@ void Codegen::emitAssign(Expr *target, Value *v) {
     Value *slot = valueSlot("assign.value");
     b.CreateStore(v, slot);
     Value *obj = emitExpr(a->value);
-    check(callRT("wrt_setattr", {obj, internedName(a->attr), b.CreateLoad(abi->valueType(), slot)}));
+    check(callRT("wrt_setattr_ic", {obj, internedName(a->attr), b.CreateLoad(abi->valueType(), slot),
+                                    cacheSite(a->attr)}));
     return;
   }
   case ExprKind::Subscript: {
@@ -94,12 +95,14 @@ static void emitAugAssign(Codegen &cg, AugAssignStmt *a) {
   if (auto *at = dynamic_cast<AttributeExpr *>(a->target)) {
     Value *objSlot = cg.valueSlot("aug.obj");
     b.CreateStore(cg.emitExpr(at->value), objSlot);
-    Value *cur = cg.check(cg.callRT("wrt_getattr", {b.CreateLoad(cg.abi->valueType(), objSlot), cg.internedName(at->attr)}));
+    Value *cur = cg.check(cg.callRT("wrt_getattr_ic", {b.CreateLoad(cg.abi->valueType(), objSlot),
+                                                       cg.internedName(at->attr), cg.cacheSite(at->attr)}));
     Value *curSlot = cg.valueSlot("aug.cur");
     b.CreateStore(cur, curSlot);
     Value *rhs = cg.emitExpr(a->value);
     Value *res = cg.emitBinary(a->op, b.CreateLoad(cg.abi->valueType(), curSlot), rhs, true);
-    cg.check(cg.callRT("wrt_setattr", {b.CreateLoad(cg.abi->valueType(), objSlot), cg.internedName(at->attr), res}));
+    cg.check(cg.callRT("wrt_setattr_ic", {b.CreateLoad(cg.abi->valueType(), objSlot), cg.internedName(at->attr),
+                                          res, cg.cacheSite(at->attr)}));
     return;
   }
   auto *s = static_cast<SubscriptExpr *>(a->target);

@@ -161,10 +161,6 @@ bool bindArgs(const WFuncInfo *info, const WValue *defaults, uint64_t optional, 
 
 namespace {
 
-inline bool simpleCall(const WFuncInfo *info, int64_t argc) {
-  return argc == info->nparams && !info->has_varargs && !info->has_varkw && info->nkwonly == 0;
-}
-
 WValue callCompiled(WFunc *f, int64_t argc, WValue *argv, WObj *kwnames) {
   const WFuncInfo *info = f->info;
   if (!kwnames && simpleCall(info, argc)) return f->code(f, argv);

@@ -314,6 +314,7 @@ WValue setAttr(WValue obj, WStr *name, WValue value) {
         if (f->owner.tag == WT_UNBOUND) f->owner = obj;
       }
       dictSetStr(cls->attrs, name, value);
+      classesChanged(); // after the change: a fill racing with it is dropped
       return wrt_none();
     }
     case Kind::Module: {
@@ -476,7 +477,10 @@ WValue wrt_delattr(WValue obj, WObj *name) {
     else if (k == Kind::Module) attrs = reinterpret_cast<WModule *>(obj.o)->attrs;
     else if (k == Kind::Type && (asType(obj)->flags & TYPE_USER)) attrs = asType(obj)->attrs;
     if (attrs && (obj.o->type->flags & TYPE_FROZEN)) return raiseFrozen(n);
-    if (attrs && dictDel(attrs, wrt_obj(n)).tag != WT_UNBOUND) return wrt_none();
+    if (attrs && dictDel(attrs, wrt_obj(n)).tag != WT_UNBOUND) {
+      if (k == Kind::Type) classesChanged();
+      return wrt_none();
+    }
   }
   return noAttr(obj, n);
 }

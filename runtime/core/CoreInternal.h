@@ -51,6 +51,20 @@ WValue typeLookupStr(WTypeObj *t, WStr *name);
 /// Binds an attribute found on a class to [self] as Python's descriptors do.
 WValue bindAttr(WValue attr, WValue self, WTypeObj *cls);
 
+/// A call with exactly the parameters, positionally: no binder needed.
+inline bool simpleCall(const WFuncInfo *info, int64_t argc) {
+  return argc == info->nparams && !info->has_varargs && !info->has_varkw && info->nkwonly == 0;
+}
+
+/// Every change to a class's attributes or flags (and every new type) moves
+/// this on, so the call sites' inline caches (AttrCache.cpp) see it.
+void classesChanged();
+
+/// The entry index of [key] in [d]'s entries, or -1.
+int64_t dictFindStr(WDict *d, WStr *key);
+/// Whether [d] holds [key]; usually settled by WDict::keyBloom alone.
+bool dictHasStr(WDict *d, WStr *key);
+
 /// Small-buffer argument vectors for prepending self.
 struct ArgBuf {
   WValue small[8];

@@ -212,6 +212,7 @@ WValue decorate(WValue clsv, const Options &o) {
       else dictDel(cls->attrs, wrt_obj(name));
     }
     if (isMutableDefault(fd.defaultValue)) {
+      classesChanged(); // the field spec above may have changed a class attribute
       std::string tn;
       appendRepr(tn, wrt_obj(typeOf(fd.defaultValue)));
       return raiseFormat(T.ValueError,
@@ -267,6 +268,7 @@ WValue decorate(WValue clsv, const Options &o) {
     cls->flags |= TYPE_FROZEN;
     setIfAbsent(cls, "__setattr__", method("__setattr__", info, dcSetattrFrozen, "self, name, value, /"));
   }
+  classesChanged(); // attributes and flags changed above
   return clsv;
 }
 

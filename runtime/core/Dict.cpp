@@ -115,6 +115,7 @@ WValue insert(WDict *d, WValue key, WValue value, int64_t hash) {
   }
   int64_t pos = d->used++;
   d->entries[pos] = {key, value, hash};
+  d->keyBloom |= uint64_t(1) << (uint64_t(hash) & 63);
   d->index[slot] = pos;
   d->size++;
   return wrt_none();
@@ -174,26 +175,36 @@ WValue dictDel(WDict *d, WValue key) {
   return old;
 }
 
-WValue dictGetStr(WDict *d, WStr *key) {
-  if (d->size == 0) return wrt_unbound();
+int64_t dictFindStr(WDict *d, WStr *key) {
+  if (d->size == 0) return -1;
   int64_t h = strKeyHash(key);
   uint64_t mask = uint64_t(d->indexMask);
   uint64_t perturb = uint64_t(h);
   uint64_t j = perturb & mask;
   for (;;) {
     int64_t ix = d->index[j];
-    if (ix == kEmpty) return wrt_unbound();
+    if (ix == kEmpty) return -1;
     if (ix >= 0) {
       WDictEntry &e = d->entries[ix];
       // Attribute names are interned: the pointer test settles most probes.
-      if (e.key.o == reinterpret_cast<WObj *>(key) && e.key.tag == WT_OBJ) return e.value;
+      if (e.key.o == reinterpret_cast<WObj *>(key) && e.key.tag == WT_OBJ) return ix;
       if (e.hash == h && e.key.tag == WT_OBJ && e.key.o->type == T.str &&
           strEquals(asStr(e.key), key))
-        return e.value;
+        return ix;
     }
     perturb >>= 5;
     j = (j * 5 + perturb + 1) & mask;
   }
+}
+
+bool dictHasStr(WDict *d, WStr *key) {
+  if (!(d->keyBloom & (uint64_t(1) << (uint64_t(strKeyHash(key)) & 63)))) return false;
+  return dictFindStr(d, key) >= 0;
+}
+
+WValue dictGetStr(WDict *d, WStr *key) {
+  int64_t ix = dictFindStr(d, key);
+  return ix < 0 ? wrt_unbound() : d->entries[ix].value;
 }
 
 void dictSetStr(WDict *d, WStr *key, WValue value) {

@@ -114,6 +114,9 @@ struct WDict {
   WDictEntry *entries;
   int64_t *index;         ///< indexMask + 1 slots, -1 empty, -2 deleted
   int64_t indexMask;
+  /// Bit (hash & 63) of every key ever inserted: a clear bit proves a key
+  /// absent without a probe (the method caches ask this of instance dicts).
+  uint64_t keyBloom;
 };
 
 /// set: the same table as dict, values unused (LANGUAGE.md: sets iterate in

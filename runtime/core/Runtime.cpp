@@ -61,11 +61,13 @@ WTypeObj *newType(const char *name, WTypeObj *base, Kind kind, const char *modul
   t->base = base;
   t->attrs = asDict(newDict());
   t->ctor = wrt_unbound();
+  classesChanged();
   return t;
 }
 
 void typeSetAttr(WTypeObj *type, const char *name, WValue value) {
   dictSetStr(type->attrs, internStr(name), value);
+  classesChanged();
 }
 
 // ---------------------------------------------------------------- strings

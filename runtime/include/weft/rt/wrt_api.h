@@ -48,8 +48,16 @@ int64_t wrt_contains(WValue container, WValue item);
 int64_t wrt_is(WValue a, WValue b);
 
 // ---- attributes and items
+/// The inline cache of one attribute site in compiled code: zeroed static
+/// storage the runtime fills (runtime/core/AttrCache.cpp).
+typedef struct WCacheSite {
+  void *entry;
+  int64_t fills;
+} WCacheSite;
 WValue wrt_getattr(WValue obj, WObj *name);
 WValue wrt_setattr(WValue obj, WObj *name, WValue value);
+WValue wrt_getattr_ic(WValue obj, WObj *name, WCacheSite *site);
+WValue wrt_setattr_ic(WValue obj, WObj *name, WValue value, WCacheSite *site);
 WValue wrt_delattr(WValue obj, WObj *name);
 WValue wrt_getitem(WValue obj, WValue key);
 WValue wrt_setitem(WValue obj, WValue key, WValue value);
@@ -62,6 +70,7 @@ WValue wrt_call_kw(WValue callee, int64_t argc, WValue *argv, WObj *kwnames);
 WValue wrt_call_ex(WValue callee, WValue args, WValue kwargs);
 WValue wrt_call_method(WValue obj, WObj *name, int64_t argc, WValue *argv);
 WValue wrt_call_method_kw(WValue obj, WObj *name, int64_t argc, WValue *argv, WObj *kwnames);
+WValue wrt_call_method_ic(WValue obj, WObj *name, int64_t argc, WValue *argv, WCacheSite *site);
 WValue wrt_func_new(WFuncCode code, const WFuncInfo *info, WValue *defaults, WCell **cells,
                     int64_t ncells);
 WCell *wrt_cell_new(WValue initial);

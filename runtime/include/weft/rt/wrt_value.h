@@ -15,7 +15,7 @@ extern "C" {
 
 /// Bumped whenever a layout or a signature in these headers changes; the
 /// compiler embeds the version it was built for and the runtime checks it.
-#define WRT_ABI_VERSION 1
+#define WRT_ABI_VERSION 2
 
 /// The tag of a WValue. UNBOUND is zero so that zeroed memory (fresh frames,
 /// fresh global tables) reads as "not yet assigned".

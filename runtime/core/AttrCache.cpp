@@ -1,0 +1,200 @@
+// AttrCache.cpp: inline caches for the attribute sites of compiled code
+// (wrt_getattr_ic, wrt_setattr_ic, wrt_call_method_ic). Each `x.attr`,
+// `x.attr = v` and `x.m(...)` in the program owns a WCacheSite that remembers
+// what the last lookup found for one receiver type, so the next lookup with
+// that type skips the dictionary probes and the walk up the class chain.
+//
+// Why a fill is safe to reuse:
+// - A field is remembered as its entry index in the instance's attribute
+//   dict. Instances built by the same __init__ insert their fields in the
+//   same order, so the index carries over; a hit still checks that the entry
+//   at that index holds this very (interned) name, so a wrong guess only
+//   costs the slow path.
+// - A method is remembered as the function the class chain gave. Any change
+//   to any class (a new type, a class attribute set or deleted, a dataclass
+//   decorated) moves classEpoch on and empties every cache at once; classes
+//   change while they are built and almost never after.
+// - Fills are immutable entries published through one pointer, so a worker
+//   thread filling the same site never lets a reader see half of two fills.
+//   Entries are never freed (a stale one is only read after its type and
+//   epoch check out, and then what it points at is alive); a site refills at
+//   most kMaxFills times and then stays on the slow path (megamorphic).
+#include "core/CoreInternal.h"
+#include "weft/rt/wrt_api.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
+namespace weft::rt {
+
+namespace {
+
+std::atomic<uint64_t> classEpoch{1}; // 1: a zeroed site never matches
+
+constexpr int64_t kMaxFills = 8;
+
+enum class Hit : int64_t {
+  Field,        ///< index: entry in the instance dict
+  ModuleGlobal, ///< index: slot in the module's globals; holder: the module
+  PlainMethod,  ///< value: a compiled function taking exactly self + the site's args
+  BoundMethod,  ///< value: a function or native called with self prepended
+  StaticMethod, ///< value: called with the arguments as they are
+  ClassMethod,  ///< value: called with the class prepended
+};
+
+struct CacheEntry {
+  WTypeObj *type;
+  uint64_t epoch;
+  Hit hit;
+  int64_t index;
+  WObj *holder;
+  WValue value;
+};
+
+inline uint64_t currentEpoch() { return classEpoch.load(std::memory_order_relaxed); }
+
+inline const CacheEntry *entryFor(WCacheSite *site, WValue obj) {
+  auto *e = static_cast<const CacheEntry *>(__atomic_load_n(&site->entry, __ATOMIC_ACQUIRE));
+  if (!e || obj.tag != WT_OBJ || obj.o->type != e->type || e->epoch != currentEpoch()) return nullptr;
+  return e;
+}
+
+void fill(WCacheSite *site, const CacheEntry &proto) {
+  if (__atomic_load_n(&site->fills, __ATOMIC_RELAXED) >= kMaxFills) return;
+  __atomic_add_fetch(&site->fills, 1, __ATOMIC_RELAXED);
+  auto *e = static_cast<CacheEntry *>(std::malloc(sizeof(CacheEntry)));
+  if (!e) return;
+  *e = proto;
+  __atomic_store_n(&site->entry, static_cast<void *>(e), __ATOMIC_RELEASE);
+}
+
+inline WDict *instanceAttrs(WValue obj) { return reinterpret_cast<WInstance *>(obj.o)->attrs; }
+
+/// The live entry of [name] at [index] in [d], or null.
+inline WDictEntry *entryAt(WDict *d, int64_t index, WObj *name) {
+  if (!d || index >= d->used) return nullptr;
+  WDictEntry *e = &d->entries[index];
+  return e->key.o == name && e->key.tag == WT_OBJ && e->value.tag != WT_UNBOUND ? e : nullptr;
+}
+
+/// Whether instances of [t] keep field [name] in their dict with nothing in
+/// front of it: no property of that name, and (for stores) no __setattr__
+/// and no freeze.
+bool plainField(WTypeObj *t, WStr *name, bool forStore) {
+  if (t->kind != Kind::Instance || t == T.object) return false;
+  if (forStore && (t->flags & (TYPE_FROZEN | TYPE_CUSTOM_SETATTR))) return false;
+  return !(t->flags & TYPE_HAS_PROPERTY) || !isKind(typeLookup(t, name), Kind::Property);
+}
+
+} // namespace
+
+void classesChanged() { classEpoch.fetch_add(1, std::memory_order_relaxed); }
+
+} // namespace weft::rt
+
+using namespace weft::rt;
+
+extern "C" {
+
+WValue wrt_getattr_ic(WValue obj, WObj *name, WCacheSite *site) {
+  if (const CacheEntry *e = entryFor(site, obj)) {
+    if (e->hit == Hit::Field) {
+      if (WDictEntry *de = entryAt(instanceAttrs(obj), e->index, name)) return de->value;
+    } else if (e->hit == Hit::ModuleGlobal && obj.o == e->holder) {
+      WValue v = reinterpret_cast<WModule *>(obj.o)->globals[e->index];
+      if (v.tag != WT_UNBOUND) return v;
+    }
+  }
+  if (obj.tag == WT_OBJ) {
+    WTypeObj *t = obj.o->type;
+    uint64_t epoch = currentEpoch();
+    if (plainField(t, reinterpret_cast<WStr *>(name), false)) {
+      WDict *attrs = instanceAttrs(obj);
+      int64_t ix = attrs ? dictFindStr(attrs, reinterpret_cast<WStr *>(name)) : -1;
+      if (ix >= 0 && attrs->entries[ix].value.tag != WT_UNBOUND) {
+        fill(site, {t, epoch, Hit::Field, ix, nullptr, wrt_unbound()});
+        return attrs->entries[ix].value;
+      }
+    } else if (t->kind == Kind::Module) {
+      auto *mod = reinterpret_cast<WModule *>(obj.o);
+      WValue slot = mod->slotIndex ? dictGetStr(mod->slotIndex, reinterpret_cast<WStr *>(name))
+                                   : wrt_unbound();
+      if (slot.tag == WT_INT && mod->globals[slot.i].tag != WT_UNBOUND) {
+        fill(site, {t, epoch, Hit::ModuleGlobal, slot.i, obj.o, wrt_unbound()});
+        return mod->globals[slot.i];
+      }
+    }
+  }
+  return getAttr(obj, reinterpret_cast<WStr *>(name));
+}
+
+WValue wrt_setattr_ic(WValue obj, WObj *name, WValue value, WCacheSite *site) {
+  if (const CacheEntry *e = entryFor(site, obj)) {
+    if (WDictEntry *de = entryAt(instanceAttrs(obj), e->index, name)) {
+      de->value = value;
+      return wrt_none();
+    }
+  }
+  WValue r = wrt_setattr(obj, name, value);
+  if (r.tag != WT_ERR && obj.tag == WT_OBJ && plainField(obj.o->type, reinterpret_cast<WStr *>(name), true)) {
+    // The store made (or found) the entry; remember where it is.
+    WDict *attrs = instanceAttrs(obj);
+    int64_t ix = attrs ? dictFindStr(attrs, reinterpret_cast<WStr *>(name)) : -1;
+    if (ix >= 0) fill(site, {obj.o->type, currentEpoch(), Hit::Field, ix, nullptr, wrt_unbound()});
+  }
+  return r;
+}
+
+WValue wrt_call_method_ic(WValue obj, WObj *name, int64_t argc, WValue *argv, WCacheSite *site) {
+  WStr *n = reinterpret_cast<WStr *>(name);
+  const CacheEntry *e = entryFor(site, obj);
+  // Instance attributes shadow methods (a stored callback): a hit must check.
+  if (e && (e->type->kind == Kind::Instance || e->type->kind == Kind::Exception)) {
+    WDict *attrs = instanceAttrs(obj);
+    if (attrs && dictHasStr(attrs, n)) e = nullptr;
+  }
+  if (e) {
+    switch (e->hit) {
+    case Hit::PlainMethod: {
+      WFunc *f = reinterpret_cast<WFunc *>(e->value.o);
+      WValue small[8];
+      WValue *args = argc < 8 ? small : static_cast<WValue *>(gcAlloc(sizeof(WValue) * (argc + 1)));
+      args[0] = obj;
+      if (argc) std::memcpy(args + 1, argv, sizeof(WValue) * argc);
+      return f->code(f, args);
+    }
+    case Hit::BoundMethod: return callWithSelf(e->value, obj, argc, argv);
+    case Hit::StaticMethod: return callKw(e->value, argc, argv, nullptr);
+    case Hit::ClassMethod: return callWithSelf(e->value, wrt_obj(e->type), argc, argv);
+    default: break;
+    }
+  }
+  // The lookup callMethodStr makes, remembered when it lands on the class.
+  if (obj.tag == WT_OBJ) {
+    WTypeObj *t = obj.o->type;
+    Kind k = t->kind;
+    bool plainInstance = (k == Kind::Instance || k == Kind::Exception) && t != T.object;
+    bool shadowed = plainInstance && instanceAttrs(obj) && dictFindStr(instanceAttrs(obj), n) >= 0;
+    if (!shadowed && k != Kind::Type && k != Kind::Module && k != Kind::Super) {
+      uint64_t epoch = currentEpoch();
+      WValue m = typeLookup(t, n);
+      if (m.tag == WT_OBJ) {
+        Kind mk = m.o->type->kind;
+        if (mk == Kind::Func) {
+          const WFuncInfo *info = reinterpret_cast<WFunc *>(m.o)->info;
+          Hit hit = info->flags & WFUNC_STATICMETHOD  ? Hit::StaticMethod
+                    : info->flags & WFUNC_CLASSMETHOD ? Hit::ClassMethod
+                    : simpleCall(info, argc + 1)      ? Hit::PlainMethod
+                                                      : Hit::BoundMethod;
+          fill(site, {t, epoch, hit, 0, nullptr, m});
+        } else if (mk == Kind::NativeFunc) {
+          fill(site, {t, epoch, Hit::BoundMethod, 0, nullptr, m});
+        }
+      }
+    }
+  }
+  return callMethodStr(obj, n, argc, argv, nullptr);
+}
+
+} // extern "C"
