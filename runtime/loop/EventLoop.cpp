@@ -101,6 +101,13 @@ void EventLoop::callSoonThreadsafe(ReadyFn fn, void *a, void *b) {
     selector_->wakeup();
 }
 
+void EventLoop::interruptFromSignal() {
+  // Only lock-free atomics and write(2) here: this runs in a signal handler.
+  interruptPending_.store(true, std::memory_order_release);
+  wakeupPending_.store(true, std::memory_order_release);
+  if (selector_) selector_->wakeup();
+}
+
 void EventLoop::drainInbox() {
   // Clear the flag before taking the entries: a producer that pushes after
   // this point sees false and writes the eventfd, so nothing is stranded.
@@ -174,6 +181,13 @@ int EventLoop::runOnce() {
     pending = woken || wakeupPending_.load(std::memory_order_acquire);
   }
   if (pending) drainInbox();
+  if (interruptPending_.exchange(false, std::memory_order_acq_rel) && interruptHook) {
+    EventLoop *prev = tlsRunning;
+    tlsRunning = this;
+    int r = interruptHook(interruptArg, nullptr);
+    tlsRunning = prev;
+    if (r < 0) return -1;
+  }
 
   // Phase 4: due timers join the ready queue before it is counted, so a due
   // call_later(0, T) runs in this batch (PITFALLS.md: A, T, B).

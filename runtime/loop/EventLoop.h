@@ -66,6 +66,14 @@ public:
   /// reachable by the collector until the call (the inbox is scanned).
   void callSoonThreadsafe(ReadyFn fn, void *a, void *b);
 
+  /// Async-signal-safe: a signal handler records an interrupt (Ctrl-C) and
+  /// wakes the loop; the loop thread then calls the interrupt hook before it
+  /// runs the iteration's callbacks. A hook result of -1 (exception pending)
+  /// ends run_forever as a failing callback does.
+  void interruptFromSignal();
+  ReadyFn interruptHook = nullptr;
+  void *interruptArg = nullptr;
+
   // ---- I/O (loop thread)
   Selector *selector() { return selector_; }
 
@@ -135,6 +143,7 @@ private:
   size_t inboxLen_ = 0;
   size_t inboxCap_ = 0;
   std::atomic<bool> wakeupPending_{false};
+  std::atomic<bool> interruptPending_{false};
 };
 
 } // namespace weft::rt

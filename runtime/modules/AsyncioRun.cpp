@@ -1,15 +1,25 @@
-// AsyncioRun.cpp: asyncio.run (3.11's Runner, without signal handling yet)
-// and BaseEventLoop.run_until_complete. run() makes a fresh loop, runs the
-// main task to completion, then cancels the tasks left over and runs the loop
+// AsyncioRun.cpp: asyncio.run (3.11's Runner) and
+// BaseEventLoop.run_until_complete. run() makes a fresh loop, runs the main
+// task to completion, then cancels the tasks left over and runs the loop
 // until they have finished (their `finally` blocks run, rule 39), reports
 // failures nobody retrieved, and closes the loop. An exception from the main
 // coroutine propagates out of run() after that cleanup.
+//
+// Ctrl-C, as Runner._on_sigint: while run() runs on the main thread, the
+// first SIGINT cancels the main task (its `finally` blocks run, then run()
+// raises KeyboardInterrupt); a second one raises KeyboardInterrupt out of the
+// loop at once. The handler is only installed over the default disposition,
+// so a SIGINT the parent ignores stays ignored.
 #include "modules/AsyncioInternal.h"
 
 #include "task/Await.h"
 #include "task/Errors.h"
 #include "task/Gather.h"
 #include "task/Task.h"
+
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <vector>
 
@@ -53,6 +63,54 @@ void cancelAllTasks(WValue loopObj) {
   }
 }
 
+/// The run() the SIGINT handler talks to (one at a time: run() does not nest).
+struct Interrupts {
+  EventLoop *loop = nullptr;
+  Task *mainTask = nullptr;
+  int count = 0;
+  bool installed = false;
+  struct sigaction previous {};
+};
+Interrupts interrupts;
+
+void onSigint(int) {
+  if (EventLoop *loop = __atomic_load_n(&interrupts.loop, __ATOMIC_ACQUIRE)) loop->interruptFromSignal();
+}
+
+/// Runner._on_sigint, on the loop thread.
+int interruptHook(void *, void *) {
+  ++interrupts.count;
+  Task *t = interrupts.mainTask;
+  if (interrupts.count == 1 && t && !isDone(&t->fut)) {
+    taskCancel(t, wrt_unbound());
+    return 0;
+  }
+  restoreError(newException(T.KeyboardInterrupt, nullptr).o);  // KeyboardInterrupt(): no args
+  return -1;
+}
+
+void installSigint(EventLoop *loop, Task *mainTask) {
+  interrupts = Interrupts{};
+  if (syscall(SYS_gettid) != getpid()) return;  // signal handlers belong to the main thread
+  struct sigaction current {};
+  if (sigaction(SIGINT, nullptr, &current) != 0 || current.sa_handler != SIG_DFL) return;
+  interrupts.mainTask = mainTask;
+  loop->interruptHook = &interruptHook;
+  __atomic_store_n(&interrupts.loop, loop, __ATOMIC_RELEASE);
+  struct sigaction sa {};
+  sa.sa_handler = &onSigint;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  interrupts.installed = sigaction(SIGINT, &sa, &interrupts.previous) == 0;
+}
+
+void restoreSigint() {
+  if (interrupts.installed) sigaction(SIGINT, &interrupts.previous, nullptr);
+  __atomic_store_n(&interrupts.loop, static_cast<EventLoop *>(nullptr), __ATOMIC_RELEASE);
+  interrupts.installed = false;
+  interrupts.mainTask = nullptr;
+}
+
 WValue runImpl(WNativeFunc *, WValue *a) {
   WValue main = a[0];
   if (EventLoop::running()) return raise(T.RuntimeError, "asyncio.run() cannot be called from a running event loop");
@@ -68,8 +126,18 @@ WValue runImpl(WNativeFunc *, WValue *a) {
   // Runner: the new loop is the current one until run() returns.
   setCurrentLoop(loopObj);
   WValue task = ensureFuture(loop, main);
+  if (task.tag != WT_ERR) installSigint(loop, reinterpret_cast<Task *>(task.o));
   WValue r = task.tag == WT_ERR ? task : runUntilComplete(loopObj, task);
   WObj *pending = r.tag == WT_ERR ? fetchError() : nullptr;
+  if (pending && interrupts.count > 0 && isInstance(wrt_obj(pending), T.CancelledError) &&
+      taskUncancel(reinterpret_cast<Task *>(task.o)) == 0) {
+    // The cancellation was Ctrl-C's: raise KeyboardInterrupt in its place.
+    WValue ki = newException(T.KeyboardInterrupt, nullptr);
+    reinterpret_cast<WException *>(ki.o)->context = wrt_obj(pending);
+    pending = ki.o;
+  }
+  restoreSigint();
+  loop->interruptHook = nullptr;
   cancelAllTasks(loopObj);
   shutdownDefaultExecutor(loop);  // Runner.close: loop.shutdown_default_executor()
   reportUnretrieved(loop);
