@@ -74,3 +74,11 @@ config.environment["LC_ALL"] = "C.UTF-8"
 for var in ("HOME", "TMPDIR", "WEFT_TEST_TIMEOUT", "WEFT_PREFIX_BUDGET", "ASAN_OPTIONS", "UBSAN_OPTIONS"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
+
+# Tests that hold thousands of sockets need the descriptor limit raisable
+# that far; elsewhere lit reports them UNSUPPORTED, naming this feature.
+import resource
+
+_soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+if _hard == resource.RLIM_INFINITY or _hard >= 10300:
+    config.available_features.add("nofile-10k")
