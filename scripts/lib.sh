@@ -24,21 +24,27 @@ WEFT_PACKAGES=(cmake ninja-build g++ llvm-19-dev llvm-19-tools libzstd-dev
 weft_log() { printf '==> %s\n' "$*"; }
 weft_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# Installs whatever in WEFT_PACKAGES is missing. Nothing is fetched when dpkg
-# already reports every package installed, so this works offline.
+# The peers the benchmarks compare against (scripts/bench-setup.sh): wrk drives
+# the HTTP benchmark, uvloop and Go are servers in the echo and HTTP tables.
+WEFT_BENCH_PACKAGES=(wrk python3-uvloop golang-go gcc)
+
+# Installs whatever in the named package list (default WEFT_PACKAGES) is
+# missing. Nothing is fetched when dpkg already reports every package
+# installed, so this works offline.
 weft_install_packages() {
+  local -n wanted="${1:-WEFT_PACKAGES}"
   if ! command -v dpkg-query >/dev/null 2>&1; then
     weft_log "no dpkg here (not Debian?): skipping the package check"
     return 0
   fi
   local missing=() p
-  for p in "${WEFT_PACKAGES[@]}"; do
+  for p in "${wanted[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
       missing+=("$p")
     fi
   done
   if [ ${#missing[@]} -eq 0 ]; then
-    weft_log "all ${#WEFT_PACKAGES[@]} required packages are installed"
+    weft_log "all ${#wanted[@]} required packages are installed"
     return 0
   fi
   weft_log "missing packages: ${missing[*]}"
@@ -57,7 +63,7 @@ weft_install_packages() {
   "${sudo[@]}" apt-get update ||
     weft_die "apt-get update failed (offline, or sudo needs a password?)"
   # The whole list, as TOOLCHAIN.md gives it: apt skips what is present.
-  "${sudo[@]}" apt-get install -y "${WEFT_PACKAGES[@]}" ||
+  "${sudo[@]}" apt-get install -y "${wanted[@]}" ||
     weft_die "apt-get install failed"
 }
 
