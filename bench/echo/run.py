@@ -110,7 +110,7 @@ def pinned(cpu):
 
 def measure(server_argv, client, port, seconds):
     """(msgs/s, server CPU us per message) for one run."""
-    srv = subprocess.Popen(pinned(0) + server_argv + [str(port), str(seconds + 20)],
+    srv = subprocess.Popen(pinned(0) + server_argv + [str(port), str(int(seconds) + 20)],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         line = srv.stdout.readline()
