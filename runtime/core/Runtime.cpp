@@ -39,9 +39,11 @@ WTypeObj *typeOf(WValue v) {
 }
 
 bool isSubtype(WTypeObj *t, WTypeObj *base) {
-  for (; t; t = t->base)
-    if (t == base) return true;
-  return false;
+  for (WTypeObj *u = t; u; u = u->base)
+    if (u == base) return true;
+  // ExceptionGroup(BaseExceptionGroup, Exception) is the one builtin with two
+  // bases; its chain here goes through BaseExceptionGroup, so add the other.
+  return base == T.Exception && T.ExceptionGroup && isSubtype(t, T.ExceptionGroup);
 }
 
 bool isInstance(WValue v, WTypeObj *t) {
