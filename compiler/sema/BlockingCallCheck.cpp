@@ -1,12 +1,18 @@
 // BlockingCallCheck.cpp: warns about calls that block the event loop inside
 // an `async def` (time.sleep, open, input, requests.get, subprocess.run, ...),
 // with a hint to await asyncio.sleep or move the call to asyncio.to_thread.
-// Nested plain defs and lambdas are skipped: they may well run in a thread.
+// A call to a module-level plain def that blocks, directly or through any
+// chain of such defs, is reported too, naming the chain and the blocking call
+// at its end. Nested plain defs and lambdas are skipped: they may well run in
+// a thread. Passing a function to to_thread/run_in_executor is not a call of
+// it, so executors never trigger the warning.
 #include "sema/AsyncLints.h"
 #include "sema/Cast.h"
 #include "sema/LintSupport.h"
 
 #include <cstdio>
+#include <functional>
+#include <map>
 #include <set>
 
 namespace weft {
@@ -52,30 +58,97 @@ std::string hintFor(const std::string &name, CallExpr *c) {
   return "use 'await asyncio.to_thread(" + name + ", ...)' to run it off the event loop";
 }
 
+/// The calls in [d]'s own body (not nested scopes), skipping callees whose
+/// first name is a parameter or local of [d] (a local `open` is not the builtin).
+void forEachCall(FunctionDefStmt *d, const std::function<void(CallExpr *, const std::string &head)> &fn) {
+  std::set<std::string> locals;
+  for (Param &p : d->params)
+    locals.insert(p.name);
+  forEachExprInBody(d->body, [&](Expr *e) {
+    if (auto *n = dyn_cast<NameExpr>(e); n && n->ctx == ExprContext::Store)
+      locals.insert(n->id);
+  });
+  forEachExprInBody(d->body, [&](Expr *e) {
+    auto *c = dyn_cast<CallExpr>(e);
+    if (!c)
+      return;
+    std::string head = dottedName(c->func);
+    head = head.substr(0, head.find('.'));
+    if (!locals.count(head))
+      fn(c, head);
+  });
+}
+
+/// How a module-level plain def blocks: through [callee] (a blocking call, or
+/// another blocking def) at [call].
+struct BlockingDef {
+  std::string callee;
+  CallExpr *call;
+  bool viaDef;
+};
+
+/// Every module-level plain def of [m] that blocks, directly or through other
+/// such defs (a fixed point over the module's call graph).
+std::map<std::string, BlockingDef> blockingDefs(Module &m, const ModuleFacts &facts) {
+  std::map<std::string, FunctionDefStmt *> defs;
+  for (Stmt *s : m.body)
+    if (auto *d = dyn_cast<FunctionDefStmt>(s); d && !d->isAsync && d->decorators.empty())
+      defs[d->name] = d;
+  std::map<std::string, BlockingDef> blocking;
+  std::map<std::string, std::vector<std::pair<std::string, CallExpr *>>> callsTo;
+  for (auto &[name, d] : defs) {
+    forEachCall(d, [&](CallExpr *c, const std::string &head) {
+      std::string q = facts.qualify(c->func);
+      if (blockingCalls.count(q) && !blocking.count(name))
+        blocking[name] = {q, c, false};
+      if (auto *callee = dyn_cast<NameExpr>(c->func); callee && defs.count(callee->id) && head == callee->id)
+        callsTo[name].push_back({callee->id, c});
+    });
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto &[name, calls] : callsTo) {
+      if (blocking.count(name))
+        continue;
+      for (auto &[callee, c] : calls)
+        if (blocking.count(callee)) {
+          blocking[name] = {callee, c, true};
+          changed = true;
+          break;
+        }
+    }
+  }
+  return blocking;
+}
+
 } // namespace
 
 void checkBlockingCalls(Module &m, DiagnosticEngine &diags) {
   ModuleFacts facts(m);
+  std::map<std::string, BlockingDef> blocking = blockingDefs(m, facts);
   forEachFunction(m, [&](FunctionDefStmt *d, const std::vector<FunctionDefStmt *> &, ClassDefStmt *) {
     if (!d->isAsync)
       return;
-    // A parameter or local named like a builtin (open, input) is not the builtin.
-    std::set<std::string> locals;
-    for (Param &p : d->params)
-      locals.insert(p.name);
-    forEachExprInBody(d->body, [&](Expr *e) {
-      if (auto *n = dyn_cast<NameExpr>(e); n && n->ctx == ExprContext::Store)
-        locals.insert(n->id);
-    });
-    forEachExprInBody(d->body, [&](Expr *e) {
-      auto *c = dyn_cast<CallExpr>(e);
-      if (!c)
-        return;
-      std::string head = dottedName(c->func);
-      head = head.substr(0, head.find('.'));
-      if (locals.count(head))
-        return;
+    forEachCall(d, [&](CallExpr *c, const std::string &) {
       std::string name = facts.qualify(c->func);
+      auto *callee = dyn_cast<NameExpr>(c->func);
+      if (callee && blocking.count(callee->id) && facts.topLevel.count(callee->id)) {
+        // helper() -> inner() -> time.sleep(): name the chain, point at its end.
+        std::string chain = "'" + callee->id + "'";
+        std::string at = callee->id;
+        const BlockingDef *b = &blocking.at(at);
+        for (int depth = 0; b->viaDef && depth < 64; ++depth) {
+          chain += " -> '" + b->callee + "'";
+          at = b->callee;
+          b = &blocking.at(at);
+        }
+        chain += " -> '" + b->callee + "'";
+        unsigned before = diags.warnings() + diags.errors();
+        diags.report(DiagID::BlockingCallIndirect, c->range, {callee->id, d->name, chain.substr(chain.find(" -> ") + 4)});
+        if (diags.warnings() + diags.errors() > before)
+          diags.report(DiagID::BlockingCallIndirectSite, b->call->range, {b->callee, callee->id});
+        return;
+      }
       if (!blockingCalls.count(name))
         return;
       // The warning names the non-blocking alternative; the note spells out
