@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Presses Ctrl-C on a program: runs CMD..., sends SIGINT each time the
-program prints a line that is exactly `ready`, and prints the program's
+program prints a line that is exactly `ready` (0.2 s later, so the program
+is waiting in its event loop by then, not still running Python code where
+CPython would raise KeyboardInterrupt on the spot), and prints the program's
 stdout, how it ended ("exit N" or "signal NAME") and its last stderr line.
 Run it on the Weft binary and on CPython and compare the two transcripts.
 
@@ -11,6 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 TIMEOUT = float(os.environ.get("WEFT_TEST_TIMEOUT", "20"))
 
@@ -30,6 +33,7 @@ def main():
         sys.stdout.write(line)
         sys.stdout.flush()
         if line.rstrip("\n") == "ready":
+            time.sleep(0.2)
             p.send_signal(signal.SIGINT)
     p.wait()
     reader.join()
