@@ -6,6 +6,7 @@
 // at its end. Nested plain defs and lambdas are skipped: they may well run in
 // a thread. Passing a function to to_thread/run_in_executor is not a call of
 // it, so executors never trigger the warning.
+#include "sema/AstWalk.h"
 #include "sema/AsyncLints.h"
 #include "sema/Cast.h"
 #include "sema/LintSupport.h"
@@ -25,7 +26,29 @@ const std::set<std::string> blockingCalls = {
     "requests.head", "requests.request", "urllib.request.urlopen",
     "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
     "socket.create_connection", "http.client.HTTPConnection",
+    "concurrent.futures.wait", "concurrent.futures.as_completed",
 };
+
+/// Whether [e] is `<executor>.submit(...)`: a concurrent.futures.Future.
+bool isSubmitCall(Expr *e) {
+  auto *c = dyn_cast<CallExpr>(e);
+  auto *a = c ? dyn_cast<AttributeExpr>(c->func) : nullptr;
+  return a && a->attr == "submit";
+}
+
+/// The names [d] binds to `<executor>.submit(...)` results (`f = pool.submit(g)`).
+std::set<std::string> submittedNames(FunctionDefStmt *d) {
+  std::set<std::string> names;
+  walkStmts(d->body, false, [&](Stmt *s) {
+    auto *as = dyn_cast<AssignStmt>(s);
+    if (!as || !isSubmitCall(as->value))
+      return;
+    for (Expr *t : as->targets)
+      if (auto *n = dyn_cast<NameExpr>(t))
+        names.insert(n->id);
+  });
+  return names;
+}
 
 /// The argument as written, for literals, so the hint can be pasted back.
 std::string literalText(CallExpr *c) {
@@ -129,6 +152,21 @@ void checkBlockingCalls(Module &m, DiagnosticEngine &diags) {
   forEachFunction(m, [&](FunctionDefStmt *d, const std::vector<FunctionDefStmt *> &, ClassDefStmt *) {
     if (!d->isAsync)
       return;
+    // pool.submit(fn).result(), or f = pool.submit(fn) ... f.result():
+    // a concurrent.futures.Future waited for on the loop's thread.
+    std::set<std::string> submitted = submittedNames(d);
+    forEachExprInBody(d->body, [&](Expr *e) {
+      auto *c = dyn_cast<CallExpr>(e);
+      auto *a = c ? dyn_cast<AttributeExpr>(c->func) : nullptr;
+      if (!a || a->attr != "result")
+        return;
+      auto *n = dyn_cast<NameExpr>(a->value);
+      if (!isSubmitCall(a->value) && !(n && submitted.count(n->id)))
+        return;
+      std::string what = n ? n->id : dottedName(cast<AttributeExpr>(cast<CallExpr>(a->value)->func)->value);
+      reportWithNote(diags, DiagID::BlockingFutureResult, DiagID::BlockingFutureResultHint, c->range,
+                     {n ? what : (what.empty() ? "submit(...)" : what + ".submit(...)"), d->name}, "");
+    });
     forEachCall(d, [&](CallExpr *c, const std::string &) {
       std::string name = facts.qualify(c->func);
       auto *callee = dyn_cast<NameExpr>(c->func);
