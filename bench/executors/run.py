@@ -14,18 +14,13 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from peerlib import result  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 WEFT = os.environ.get("WEFT", os.path.join(ROOT, "build", "bin", "weft"))
 OUT = os.path.join(ROOT, "build", "bench", "executors")
-
-
-def result(argv):
-    r = subprocess.run(argv, capture_output=True, text=True, timeout=900)
-    for line in r.stdout.splitlines():
-        if line.startswith("RESULT"):
-            return dict(kv.split("=", 1) for kv in line.split()[1:])
-    raise RuntimeError(f"{' '.join(argv)} failed: {r.stdout}{r.stderr}")
 
 
 def build(src, exe):

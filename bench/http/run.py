@@ -19,34 +19,14 @@ import statistics
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from peerlib import HZ, cpu_ticks, pinned, python_with, run  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 WEFT = os.environ.get("WEFT", os.path.join(ROOT, "build", "bin", "weft"))
 OUT = os.path.join(ROOT, "build", "bench", "http")
 SERVER = os.path.join(ROOT, "examples", "http_server.weft")
-HZ = os.sysconf("SC_CLK_TCK")
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
-
-
-def python_with(module):
-    for py in ("python3", "/usr/bin/python3"):
-        exe = shutil.which(py)
-        if exe and run([exe, "-c", f"import {module}"]).returncode == 0:
-            return exe
-    return None
-
-
-def pinned(cpu):
-    return ["taskset", "-c", str(cpu)] if run(["taskset", "-c", "1", "true"]).returncode == 0 else []
-
-
-def cpu_ticks(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
 
 
 def seconds_of(text):

@@ -7,32 +7,18 @@ ratios. usage: bench/primitives/run.py [--reps N] [--quick]
 """
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from peerlib import python_with, result  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 WEFT = os.environ.get("WEFT", os.path.join(ROOT, "build", "bin", "weft"))
 OUT = os.path.join(ROOT, "build", "bench", "primitives")
 SRC = os.path.join(HERE, "bench.weft")
-
-
-def python_with(module):
-    for py in ("python3", "/usr/bin/python3"):
-        exe = shutil.which(py)
-        if exe and subprocess.run([exe, "-c", f"import {module}"], capture_output=True).returncode == 0:
-            return exe
-    return None
-
-
-def result(argv):
-    r = subprocess.run(argv, capture_output=True, text=True, timeout=600)
-    for line in r.stdout.splitlines():
-        if line.startswith("RESULT"):
-            return dict(kv.split("=", 1) for kv in line.split()[1:])
-    raise RuntimeError(f"{argv[0]} failed: {r.stdout}{r.stderr}")
 
 
 def main():
