@@ -6,26 +6,26 @@
 
 namespace weft::rt {
 
-TimerHeap::TimerHeap() : heap_(gcBufferAlloc<Handle *>(64)), cap_(64) {}
+TimerHeap::TimerHeap() : heap_(gcBufferAlloc<Slot>(64)), cap_(64) {}
 
 TimerHeap::~TimerHeap() { gcBufferFree(heap_); }
 
 void TimerHeap::push(Handle *h) {
   if (len_ == cap_) {
-    Handle **n = gcBufferAlloc<Handle *>(cap_ * 2);
+    Slot *n = gcBufferAlloc<Slot>(cap_ * 2);
     for (size_t i = 0; i < len_; ++i) n[i] = heap_[i];
     gcBufferFree(heap_);
     heap_ = n;
     cap_ *= 2;
   }
-  heap_[len_] = h;
+  heap_[len_] = Slot{h->when, h->seq, h};
   siftUp(len_++);
 }
 
 Handle *TimerHeap::pop() {
-  Handle *top = heap_[0];
-  Handle *last = heap_[--len_];
-  heap_[len_] = nullptr;
+  Handle *top = heap_[0].h;
+  Slot last = heap_[--len_];
+  heap_[len_] = Slot{};
   if (len_) {
     heap_[0] = last;
     siftDown(0);
@@ -34,7 +34,7 @@ Handle *TimerHeap::pop() {
 }
 
 void TimerHeap::siftUp(size_t i) {
-  Handle *h = heap_[i];
+  Slot h = heap_[i];
   while (i > 0) {
     size_t p = (i - 1) / 2;
     if (!less(h, heap_[p])) break;
@@ -45,7 +45,7 @@ void TimerHeap::siftUp(size_t i) {
 }
 
 void TimerHeap::siftDown(size_t i) {
-  Handle *h = heap_[i];
+  Slot h = heap_[i];
   for (;;) {
     size_t c = 2 * i + 1;
     if (c >= len_) break;
@@ -60,13 +60,13 @@ void TimerHeap::siftDown(size_t i) {
 void TimerHeap::removeCancelled() {
   size_t kept = 0;
   for (size_t i = 0; i < len_; ++i) {
-    Handle *h = heap_[i];
-    if (h->cancelled)
-      h->scheduled = 0;
+    Slot s = heap_[i];
+    if (s.h->cancelled)
+      s.h->scheduled = 0;
     else
-      heap_[kept++] = h;
+      heap_[kept++] = s;
   }
-  for (size_t i = kept; i < len_; ++i) heap_[i] = nullptr;
+  for (size_t i = kept; i < len_; ++i) heap_[i] = Slot{};
   len_ = kept;
   // Floyd's heapify: sift down every internal node, last first.
   for (size_t i = len_ / 2; i-- > 0;) siftDown(i);
@@ -74,8 +74,8 @@ void TimerHeap::removeCancelled() {
 
 void TimerHeap::clear() {
   for (size_t i = 0; i < len_; ++i) {
-    heap_[i]->scheduled = 0;
-    heap_[i] = nullptr;
+    heap_[i].h->scheduled = 0;
+    heap_[i] = Slot{};
   }
   len_ = 0;
 }
