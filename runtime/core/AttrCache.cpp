@@ -87,6 +87,58 @@ bool plainField(WTypeObj *t, WStr *name, bool forStore) {
   return !(t->flags & TYPE_HAS_PROPERTY) || !isKind(typeLookup(t, name), Kind::Property);
 }
 
+/// Instance attributes shadow methods (a stored callback): whether [obj],
+/// of type [t], holds [name] itself.
+bool shadowed(WValue obj, WTypeObj *t, WStr *name) {
+  if (t->kind != Kind::Instance && t->kind != Kind::Exception) return false;
+  WDict *attrs = instanceAttrs(obj);
+  return attrs && dictFindStr(attrs, name) >= 0;
+}
+
+/// callMethodStr's class lookup for `obj.name(argc args)`, as an entry:
+/// false when the answer is not a method of the class (callMethodStr then
+/// handles it: instance attributes, modules, types, super, properties).
+bool methodEntry(WValue obj, WStr *name, int64_t argc, CacheEntry &out) {
+  WTypeObj *t = obj.o->type;
+  Kind k = t->kind;
+  if (k == Kind::Type || k == Kind::Module || k == Kind::Super || t == T.object) return false;
+  if (shadowed(obj, t, name)) return false;
+  uint64_t epoch = currentEpoch();  // read before the lookup: a change meanwhile empties the fill
+  WValue m = typeLookup(t, name);
+  if (m.tag != WT_OBJ) return false;
+  Hit hit;
+  if (m.o->type->kind == Kind::Func) {
+    const WFuncInfo *info = reinterpret_cast<WFunc *>(m.o)->info;
+    hit = info->flags & WFUNC_STATICMETHOD  ? Hit::StaticMethod
+          : info->flags & WFUNC_CLASSMETHOD ? Hit::ClassMethod
+          : simpleCall(info, argc + 1)      ? Hit::PlainMethod
+                                            : Hit::BoundMethod;
+  } else if (m.o->type->kind == Kind::NativeFunc) {
+    hit = Hit::BoundMethod;
+  } else {
+    return false;
+  }
+  out = {t, epoch, hit, 0, nullptr, m};
+  return true;
+}
+
+/// Calls the method [e] holds on [obj], as callMethodStr would.
+WValue callEntry(const CacheEntry &e, WValue obj, int64_t argc, WValue *argv) {
+  switch (e.hit) {
+  case Hit::PlainMethod: {
+    WFunc *f = reinterpret_cast<WFunc *>(e.value.o);
+    WValue small[8];
+    WValue *args = argc < 8 ? small : static_cast<WValue *>(gcAlloc(sizeof(WValue) * (argc + 1)));
+    args[0] = obj;
+    if (argc) std::memcpy(args + 1, argv, sizeof(WValue) * argc);
+    return f->code(f, args);
+  }
+  case Hit::StaticMethod: return callKw(e.value, argc, argv, nullptr);
+  case Hit::ClassMethod: return callWithSelf(e.value, wrt_obj(e.type), argc, argv);
+  default: return callWithSelf(e.value, obj, argc, argv);  // BoundMethod
+  }
+}
+
 } // namespace
 
 void classesChanged() { classEpoch.fetch_add(1, std::memory_order_relaxed); }
@@ -148,50 +200,15 @@ WValue wrt_setattr_ic(WValue obj, WObj *name, WValue value, WCacheSite *site) {
 
 WValue wrt_call_method_ic(WValue obj, WObj *name, int64_t argc, WValue *argv, WCacheSite *site) {
   WStr *n = reinterpret_cast<WStr *>(name);
-  const CacheEntry *e = entryFor(site, obj);
-  // Instance attributes shadow methods (a stored callback): a hit must check.
-  if (e && (e->type->kind == Kind::Instance || e->type->kind == Kind::Exception)) {
-    WDict *attrs = instanceAttrs(obj);
-    if (attrs && dictHasStr(attrs, n)) e = nullptr;
-  }
-  if (e) {
-    switch (e->hit) {
-    case Hit::PlainMethod: {
-      WFunc *f = reinterpret_cast<WFunc *>(e->value.o);
-      WValue small[8];
-      WValue *args = argc < 8 ? small : static_cast<WValue *>(gcAlloc(sizeof(WValue) * (argc + 1)));
-      args[0] = obj;
-      if (argc) std::memcpy(args + 1, argv, sizeof(WValue) * argc);
-      return f->code(f, args);
-    }
-    case Hit::BoundMethod: return callWithSelf(e->value, obj, argc, argv);
-    case Hit::StaticMethod: return callKw(e->value, argc, argv, nullptr);
-    case Hit::ClassMethod: return callWithSelf(e->value, wrt_obj(e->type), argc, argv);
-    default: break;
-    }
-  }
-  // The lookup callMethodStr makes, remembered when it lands on the class.
+  if (const CacheEntry *e = entryFor(site, obj); e && !shadowed(obj, e->type, n))
+    return callEntry(*e, obj, argc, argv);
+  // A miss: the lookup callMethodStr would make, remembered when it lands on
+  // the class, and called through the same entry (not looked up twice).
   if (obj.tag == WT_OBJ) {
-    WTypeObj *t = obj.o->type;
-    Kind k = t->kind;
-    bool plainInstance = (k == Kind::Instance || k == Kind::Exception) && t != T.object;
-    bool shadowed = plainInstance && instanceAttrs(obj) && dictFindStr(instanceAttrs(obj), n) >= 0;
-    if (!shadowed && k != Kind::Type && k != Kind::Module && k != Kind::Super) {
-      uint64_t epoch = currentEpoch();
-      WValue m = typeLookup(t, n);
-      if (m.tag == WT_OBJ) {
-        Kind mk = m.o->type->kind;
-        if (mk == Kind::Func) {
-          const WFuncInfo *info = reinterpret_cast<WFunc *>(m.o)->info;
-          Hit hit = info->flags & WFUNC_STATICMETHOD  ? Hit::StaticMethod
-                    : info->flags & WFUNC_CLASSMETHOD ? Hit::ClassMethod
-                    : simpleCall(info, argc + 1)      ? Hit::PlainMethod
-                                                      : Hit::BoundMethod;
-          fill(site, {t, epoch, hit, 0, nullptr, m});
-        } else if (mk == Kind::NativeFunc) {
-          fill(site, {t, epoch, Hit::BoundMethod, 0, nullptr, m});
-        }
-      }
+    CacheEntry found;
+    if (methodEntry(obj, n, argc, found)) {
+      fill(site, found);
+      return callEntry(found, obj, argc, argv);
     }
   }
   return callMethodStr(obj, n, argc, argv, nullptr);

@@ -60,10 +60,9 @@ inline bool simpleCall(const WFuncInfo *info, int64_t argc) {
 /// this on, so the call sites' inline caches (AttrCache.cpp) see it.
 void classesChanged();
 
-/// The entry index of [key] in [d]'s entries, or -1.
+/// The entry index of [key] in [d]'s entries, or -1 (a miss is usually
+/// settled by WDict::keyBloom alone).
 int64_t dictFindStr(WDict *d, WStr *key);
-/// Whether [d] holds [key]; usually settled by WDict::keyBloom alone.
-bool dictHasStr(WDict *d, WStr *key);
 
 /// Small-buffer argument vectors for prepending self.
 struct ArgBuf {

@@ -115,7 +115,7 @@ struct WDict {
   int64_t *index;         ///< indexMask + 1 slots, -1 empty, -2 deleted
   int64_t indexMask;
   /// Bit (hash & 63) of every key ever inserted: a clear bit proves a key
-  /// absent without a probe (the method caches ask this of instance dicts).
+  /// absent without a probe (dictFindStr: attribute and method lookups).
   uint64_t keyBloom;
 };
 
