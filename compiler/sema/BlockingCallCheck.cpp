@@ -144,6 +144,45 @@ std::map<std::string, BlockingDef> blockingDefs(Module &m, const ModuleFacts &fa
   return blocking;
 }
 
+/// pool.submit(fn).result(), or f = pool.submit(fn) ... f.result(), in the
+/// async def [d]: a concurrent.futures.Future waited for on the loop's thread.
+void checkFutureResults(FunctionDefStmt *d, DiagnosticEngine &diags) {
+  std::set<std::string> submitted = submittedNames(d);
+  forEachExprInBody(d->body, [&](Expr *e) {
+    auto *c = dyn_cast<CallExpr>(e);
+    auto *a = c ? dyn_cast<AttributeExpr>(c->func) : nullptr;
+    if (!a || a->attr != "result")
+      return;
+    std::string what;
+    if (auto *n = dyn_cast<NameExpr>(a->value); n && submitted.count(n->id))
+      what = n->id;
+    else if (isSubmitCall(a->value)) {
+      std::string pool = dottedName(cast<AttributeExpr>(cast<CallExpr>(a->value)->func)->value);
+      what = (pool.empty() ? "" : pool + ".") + "submit(...)";
+    }
+    else
+      return;
+    reportWithNote(diags, DiagID::BlockingFutureResult, DiagID::BlockingFutureResultHint, c->range,
+                   {what, d->name}, "");
+  });
+}
+
+/// Reports the call [c] of the blocking def [name] inside `async def [asyncName]`:
+/// the chain of defs down to the blocking call, and a note at that call.
+void reportIndirect(DiagnosticEngine &diags, const std::map<std::string, BlockingDef> &blocking, CallExpr *c,
+                    const std::string &name, const std::string &asyncName) {
+  const BlockingDef *b = &blocking.at(name);
+  std::string chain = "'" + b->callee + "'";
+  for (int depth = 0; b->viaDef && depth < 64; ++depth) {
+    b = &blocking.at(b->callee);
+    chain += " -> '" + b->callee + "'";
+  }
+  unsigned before = diags.warnings() + diags.errors();
+  diags.report(DiagID::BlockingCallIndirect, c->range, {name, asyncName, chain});
+  if (diags.warnings() + diags.errors() > before)
+    diags.report(DiagID::BlockingCallIndirectSite, b->call->range, {b->callee, name});
+}
+
 } // namespace
 
 void checkBlockingCalls(Module &m, DiagnosticEngine &diags) {
@@ -152,39 +191,12 @@ void checkBlockingCalls(Module &m, DiagnosticEngine &diags) {
   forEachFunction(m, [&](FunctionDefStmt *d, const std::vector<FunctionDefStmt *> &, ClassDefStmt *) {
     if (!d->isAsync)
       return;
-    // pool.submit(fn).result(), or f = pool.submit(fn) ... f.result():
-    // a concurrent.futures.Future waited for on the loop's thread.
-    std::set<std::string> submitted = submittedNames(d);
-    forEachExprInBody(d->body, [&](Expr *e) {
-      auto *c = dyn_cast<CallExpr>(e);
-      auto *a = c ? dyn_cast<AttributeExpr>(c->func) : nullptr;
-      if (!a || a->attr != "result")
-        return;
-      auto *n = dyn_cast<NameExpr>(a->value);
-      if (!isSubmitCall(a->value) && !(n && submitted.count(n->id)))
-        return;
-      std::string what = n ? n->id : dottedName(cast<AttributeExpr>(cast<CallExpr>(a->value)->func)->value);
-      reportWithNote(diags, DiagID::BlockingFutureResult, DiagID::BlockingFutureResultHint, c->range,
-                     {n ? what : (what.empty() ? "submit(...)" : what + ".submit(...)"), d->name}, "");
-    });
+    checkFutureResults(d, diags);
     forEachCall(d, [&](CallExpr *c, const std::string &) {
       std::string name = facts.qualify(c->func);
       auto *callee = dyn_cast<NameExpr>(c->func);
       if (callee && blocking.count(callee->id) && facts.topLevel.count(callee->id)) {
-        // helper() -> inner() -> time.sleep(): name the chain, point at its end.
-        std::string chain = "'" + callee->id + "'";
-        std::string at = callee->id;
-        const BlockingDef *b = &blocking.at(at);
-        for (int depth = 0; b->viaDef && depth < 64; ++depth) {
-          chain += " -> '" + b->callee + "'";
-          at = b->callee;
-          b = &blocking.at(at);
-        }
-        chain += " -> '" + b->callee + "'";
-        unsigned before = diags.warnings() + diags.errors();
-        diags.report(DiagID::BlockingCallIndirect, c->range, {callee->id, d->name, chain.substr(chain.find(" -> ") + 4)});
-        if (diags.warnings() + diags.errors() > before)
-          diags.report(DiagID::BlockingCallIndirectSite, b->call->range, {b->callee, callee->id});
+        reportIndirect(diags, blocking, c, callee->id, d->name);
         return;
       }
       if (!blockingCalls.count(name))

@@ -30,13 +30,17 @@ def describe(rc):
     return f"killed by {signal.Signals(-rc).name}" if rc < 0 else f"exit {rc}"
 
 
-class Line:
-    """A line-oriented client with a deadline on every read."""
+class Conn:
+    """A client connection named [who], with a deadline on every read."""
 
     def __init__(self, port, who):
         self.who = who
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
         self.buf = b""
+
+
+class Line(Conn):
+    """A line-oriented client."""
 
     def send(self, text):
         print(f"{self.who} -> {text}")
@@ -91,13 +95,8 @@ def chat(port):
     dave.close()
 
 
-class Http:
+class Http(Conn):
     """A raw HTTP/1.1 connection that prints each response it reads."""
-
-    def __init__(self, port, who):
-        self.who = who
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-        self.buf = b""
 
     def send(self, raw):
         print(f"{self.who} -> {raw!r}")
