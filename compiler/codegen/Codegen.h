@@ -13,6 +13,7 @@
 #include "base/Source.h"
 #include "codegen/AwaitLiveness.h"
 #include "codegen/RuntimeABI.h"
+#include "codegen/ScalarKinds.h"
 #include "sema/Scope.h"
 
 #include "llvm/IR/IRBuilder.h"
@@ -95,6 +96,8 @@ struct FunctionState {
   std::vector<unsigned> paramFields;          ///< frame field of each parameter (0: none)
   std::vector<SuspendEdge> suspensions;       ///< each suspension and where it resumes
   llvm::BasicBlock *freshBlock = nullptr;     ///< where the first step starts
+  /// Locals proven to hold one scalar kind: stored with a constant tag.
+  ScalarKinds scalars;
 };
 
 class Codegen {
@@ -108,6 +111,8 @@ public:
   llvm::Value *unboundValue() { return constValue(0, 0); }
   llvm::Value *boolValue(llvm::Value *i1);
   llvm::Value *makeValue(llvm::Value *tag, llvm::Value *payload);
+  /// [v] with its tag replaced by the constant [tag] (a proven kind).
+  llvm::Value *withTag(llvm::Value *v, uint64_t tag);
   llvm::Value *tagOf(llvm::Value *v);
   llvm::Value *payloadOf(llvm::Value *v);
   llvm::Value *strConst(const std::string &s);
@@ -170,8 +175,27 @@ public:
   llvm::Value *emitFunctionObject(Scope *scope, const std::string &name, std::vector<Param> &params,
                                   const StmtList *body, Expr *lambdaBody, int flags, SourceRange range);
   void emitClass(ClassDefStmt *c);
+  /// [paramSeeds]: the kind each parameter is known to have on entry (see
+  /// emitVersionedBody); empty when the body must accept anything.
   llvm::Function *emitFunctionBody(Scope *scope, const std::string &symbol, std::vector<Param> &params,
-                                   const StmtList *body, Expr *lambdaBody, bool resumable);
+                                   const StmtList *body, Expr *lambdaBody, bool resumable,
+                                   const std::vector<ScalarKind> &paramSeeds = {});
+  /// For a function with `int`, `float` or `bool` parameters: a body that
+  /// assumes them, one that does not, and an entry that picks by tag.
+  /// Null when versioning would prove nothing more.
+  llvm::Function *emitVersionedBody(Scope *scope, const std::string &symbol, std::vector<Param> &params,
+                                    const StmtList *body);
+  /// The kinds a versioned entry checks its parameters for; empty when the
+  /// function is not versioned.
+  std::vector<ScalarKind> versionSeeds(Scope *scope, std::vector<Param> &params, const StmtList &body);
+  /// Solves what each versioned module-level function returns from its
+  /// typed body, across calls between them (recursion included).
+  void inferTypedFunctions();
+  /// CallKindFn over typedFunctions.
+  ScalarKind directCallKind(CallExpr *call, const std::vector<ScalarKind> &argKinds) const;
+  /// inferScalarKinds for a body of this module, with its direct calls known.
+  ScalarKinds analyseScalars(Scope *scope, size_t nparams, const StmtList *body, Expr *lambdaBody,
+                             const std::vector<ScalarKind> &seeds);
   llvm::Value *funcInfo(Scope *scope, const std::string &name, std::vector<Param> &params, int flags,
                         SourceRange range);
 
@@ -196,6 +220,14 @@ public:
   /// Module-level functions defined once by a plain def: calls with
   /// matching positional arguments go straight to their code.
   std::map<std::string, FunctionDefStmt *> directFunctions;
+  /// Direct functions with a versioned entry: the kinds it checks, and the
+  /// kind its typed body always returns (Unknown: not proven).
+  struct TypedSignature {
+    FunctionDefStmt *def = nullptr;
+    std::vector<ScalarKind> seeds;
+    ScalarKind returns = ScalarKind::Bottom;
+  };
+  std::map<std::string, TypedSignature> typedFunctions;
   llvm::StructType *funcInfoTy = nullptr;
   llvm::StructType *funcTy = nullptr;
   llvm::StructType *coroTy = nullptr;

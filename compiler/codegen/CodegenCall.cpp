@@ -142,7 +142,12 @@ static Value *emitDirectCall(Codegen &cg, NameExpr *name, FunctionDefStmt *def, 
   llvm::PHINode *phi = b.CreatePHI(cg.abi->valueType(), 2, "call");
   phi->addIncoming(fast, direct);
   phi->addIncoming(slow, slowEnd);
-  return cg.check(phi);
+  Value *result = cg.check(phi);
+  // The slow path raises NameError for a typed function (it has no
+  // builtin namesake), so a value here came from its typed body.
+  if (auto it = cg.fs->scalars.typedCalls.find(c); it != cg.fs->scalars.typedCalls.end())
+    result = cg.withTag(result, scalarTag(it->second));
+  return result;
 }
 
 static bool hasStarOrDoubleStar(CallExpr *c) {

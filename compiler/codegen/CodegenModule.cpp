@@ -90,6 +90,8 @@ static void emitPrologue(Codegen &cg, Scope *scope, size_t nparams) {
   if (!f->resumable && f->args)
     for (size_t i = 0; i < nparams; ++i) {
       Value *arg = b.CreateLoad(cg.abi->valueType(), b.CreateConstInBoundsGEP1_64(cg.abi->valueType(), f->args, i));
+      if (ScalarKind k = f->scalars.of(static_cast<int>(i)); k != ScalarKind::Unknown)
+        arg = cg.withTag(arg, scalarTag(k)); // the versioned entry checked it
       b.CreateStore(arg, f->locals[i]);
     }
   for (size_t i = 0; i < scope->freeSlots.size(); ++i) {
@@ -116,18 +118,28 @@ static void emitCellCreation(Codegen &cg, Scope *scope, size_t nparams) {
 }
 
 llvm::Function *Codegen::emitFunctionBody(Scope *scope, const std::string &symbol, std::vector<Param> &params,
-                                          const StmtList *body, Expr *lambdaBody, bool resumable) {
+                                          const StmtList *body, Expr *lambdaBody, bool resumable,
+                                          const std::vector<ScalarKind> &paramSeeds) {
   FunctionState state;
   FunctionState *saved = fs;
   llvm::IRBuilderBase::InsertPoint savedIP = b.saveIP();
   fs = &state;
   state.scope = scope;
   state.resumable = resumable;
+  if (scope)
+    state.scalars = analyseScalars(scope, params.size(), body, lambdaBody, paramSeeds);
 
   llvm::Type *p = abi->ptr();
   llvm::Type *i64 = b.getInt64Ty();
+  // A typed body takes each argument as a tag and a payload, so that they
+  // travel in registers once its versioned entry is inlined into a caller,
+  // and the optimiser can drop a tag every caller passes as a constant.
+  bool byValue = !paramSeeds.empty() && !resumable;
+  std::vector<llvm::Type *> argTypes = {p, p};
+  if (byValue)
+    argTypes.assign(1 + 2 * params.size(), i64), argTypes[0] = p;
   llvm::FunctionType *fty = resumable ? llvm::FunctionType::get(abi->valueType(), {p, i64, i64, i64}, false)
-                                      : llvm::FunctionType::get(abi->valueType(), {p, p}, false);
+                                      : llvm::FunctionType::get(abi->valueType(), argTypes, false);
   std::string name = resumable ? symbol + ".resume" : symbol;
   llvm::Function *declared = mod->getFunction(name);
   if (declared && declared->isDeclaration() && declared->getFunctionType() == fty)
@@ -146,8 +158,16 @@ llvm::Function *Codegen::emitFunctionBody(Scope *scope, const std::string &symbo
   } else {
     state.self = state.fn->getArg(0);
     state.self->setName("self");
-    state.args = state.fn->getArg(1);
-    state.args->setName("args");
+    if (byValue) {
+      auto *arrTy = llvm::ArrayType::get(abi->valueType(), params.size());
+      state.args = entryAlloca(arrTy, "args", false);
+      for (size_t i = 0; i < params.size(); ++i)
+        b.CreateStore(makeValue(state.fn->getArg(1 + 2 * i), state.fn->getArg(2 + 2 * i)),
+                      b.CreateConstInBoundsGEP2_64(arrTy, state.args, 0, i));
+    } else {
+      state.args = state.fn->getArg(1);
+      state.args->setName("args");
+    }
   }
   state.errorExit = llvm::BasicBlock::Create(ctx, "error.exit", state.fn);
   state.returnBlock = llvm::BasicBlock::Create(ctx, "return", state.fn);
@@ -228,7 +248,9 @@ Value *Codegen::emitFunctionObject(Scope *scope, const std::string &name, std::v
   if (llvm::Function *f = mod->getFunction(symbol); f && !f->isDeclaration())
     symbol += "." + std::to_string(++symbolCounter);
   bool resumable = flags & (WFUNC_GENERATOR | WFUNC_COROUTINE | WFUNC_ASYNC_GENERATOR);
-  llvm::Function *code = emitFunctionBody(scope, symbol, params, body, lambdaBody, resumable);
+  llvm::Function *code = !resumable && scope && body ? emitVersionedBody(scope, symbol, params, body) : nullptr;
+  if (!code)
+    code = emitFunctionBody(scope, symbol, params, body, lambdaBody, resumable);
   Value *info = funcInfo(scope, name, params, flags, range);
 
   Value *cells = null;
@@ -306,6 +328,7 @@ std::unique_ptr<llvm::Module> Codegen::run() {
     if (plain)
       directFunctions[f->name] = f;
   }
+  inferTypedFunctions();
   FunctionState state;
   fs = &state;
   state.scope = ast.scope;

@@ -4,6 +4,8 @@
 
 #include "weft/rt/wrt_value.h"
 
+#include "llvm/Support/ErrorHandling.h"
+
 namespace weft {
 
 using llvm::Value;
@@ -16,6 +18,10 @@ Value *Codegen::makeValue(Value *tag, Value *payload) {
   Value *v = llvm::UndefValue::get(abi->valueType());
   v = b.CreateInsertValue(v, tag, 0);
   return b.CreateInsertValue(v, payload, 1);
+}
+
+Value *Codegen::withTag(Value *v, uint64_t tag) {
+  return makeValue(b.getInt64(tag), payloadOf(v));
 }
 
 Value *Codegen::boolValue(Value *i1) {
@@ -260,9 +266,18 @@ Value *Codegen::loadName(NameExpr *n) {
 
 void Codegen::storeName(NameExpr *n, Value *v) {
   switch (n->binding) {
-  case BindingKind::Local:
+  case BindingKind::Local: {
+    ScalarKind kind = fs->scalars.of(n->slot);
+    if (kind != ScalarKind::Unknown) {
+      // A store the analysis did not see could hold anything, and every
+      // use of this local has been compiled assuming its kind.
+      if (!fs->scalars.seenStores.count(n))
+        llvm::report_fatal_error("scalar-kind analysis missed a store of '" + llvm::Twine(n->id) + "'");
+      v = withTag(v, scalarTag(kind));
+    }
     b.CreateStore(v, fs->locals[n->slot]);
     return;
+  }
   case BindingKind::Cell:
   case BindingKind::Free:
     b.CreateStore(v, cellPtr(n));
@@ -288,7 +303,10 @@ void Codegen::deleteName(NameExpr *n) {
     return;
   }
   loadName(n); // raises NameError / UnboundLocalError when unbound
-  storeName(n, unboundValue());
+  if (n->binding == BindingKind::Local)
+    b.CreateStore(unboundValue(), fs->locals[n->slot]); // not retagged: it is no longer a scalar
+  else
+    storeName(n, unboundValue());
 }
 
 } // namespace weft

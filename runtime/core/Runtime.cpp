@@ -4,6 +4,7 @@
 // initRuntime() builds everything in dependency order and then hands over to
 // the other runtime areas' init hooks (initText for str/builtins/modules).
 #include "core/Object.h"
+#include "core/BuiltinTable.h"
 #include "core/CoreInternal.h"
 #include "core/Text.h"
 #include "weft/rt/wrt_api.h"
@@ -165,6 +166,15 @@ WValue moduleInitTable() {
 void registerBuiltin(const char *name, WValue value) {
   if (!builtinsTable) builtinsTable = asDict(newDict());
   dictSetStr(builtinsTable, internStr(name), value);
+}
+
+std::vector<std::string> builtinNames() {
+  std::vector<std::string> names;
+  int64_t pos = 0;
+  WDictEntry *e;
+  while (builtinsTable && dictNext(builtinsTable, pos, e))
+    names.emplace_back(asStr(e->key)->data);
+  return names;
 }
 
 WValue lookupBuiltin(std::string_view name) {

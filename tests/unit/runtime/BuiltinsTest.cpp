@@ -4,7 +4,9 @@
 // print() through the one stdout buffer, and open() on a temporary file.
 #include "ObjectTestUtil.h"
 
+#include "core/BuiltinTable.h"
 #include "core/Text.h"
+#include "weft/rt/wrt_builtin_names.h"
 
 #include <cmath>
 #include <cstdio>
@@ -34,6 +36,17 @@ protected:
     return show(Call(lookupBuiltin("list"), {it}));
   }
 };
+
+// The compiler trusts wrt_may_be_builtin to know every builtin's name
+// (wrt_builtin_names.h); a builtin it does not know could be what a direct
+// call falls back to, and return a kind the compiler assumed it could not.
+TEST_F(BuiltinsTest, EveryBuiltinNameIsKnownToTheCompiler) {
+  std::vector<std::string> names = builtinNames();
+  EXPECT_GT(names.size(), 60u);
+  for (const std::string &name : names)
+    EXPECT_TRUE(wrt_may_be_builtin(name.c_str())) << name;
+  EXPECT_FALSE(wrt_may_be_builtin("fib"));
+}
 
 TEST_F(BuiltinsTest, RoundIsHalfEvenOnTheExactValue) {
   EXPECT_EQ(b("round", {F(2.5)}), "2");
