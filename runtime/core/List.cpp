@@ -6,7 +6,11 @@
 #include "core/CoreInternal.h"
 #include "weft/rt/wrt_api.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <functional>
+#include <vector>
 
 namespace weft::rt {
 
@@ -103,6 +107,45 @@ void mergeSort(SortItem *a, SortItem *tmp, int64_t n, bool &failed) {
   while (i < mid) a[k++] = tmp[i++];
 }
 
+/// Sorts [arr] with std::stable_sort when every key is an int, every key a
+/// float other than NaN, or every key a str: those compare without raising
+/// and any stable sort then gives the order CPython's timsort gives.
+/// Returns false (nothing done) for other keys. Only for keys that are the
+/// values themselves: std::stable_sort's buffer is not scanned by the
+/// collector, and the list still holds every value while it runs.
+bool sortUniformKeys(SortItem *arr, int64_t n) {
+  uint64_t tag = arr[0].key.tag;
+  bool strs = isStr(arr[0].key);
+  for (int64_t i = 0; i < n; i++) {
+    WValue k = arr[i].key;
+    if (strs ? !isStr(k) : k.tag != tag || (tag == WT_FLOAT && std::isnan(k.f))) return false;
+  }
+  if (strs)
+    std::stable_sort(arr, arr + n, [](const SortItem &a, const SortItem &b) {
+      return strCompare(asStr(a.key), asStr(b.key)) < 0;
+    });
+  else if (tag == WT_INT)
+    std::stable_sort(arr, arr + n, [](const SortItem &a, const SortItem &b) { return a.key.i < b.key.i; });
+  else if (tag == WT_FLOAT)
+    std::stable_sort(arr, arr + n, [](const SortItem &a, const SortItem &b) { return a.key.f < b.key.f; });
+  else
+    return false;
+  return true;
+}
+
+/// A list of ints sorted by value: equal ints are indistinguishable, so
+/// the order of ties does not matter and a plain sort of the payloads will do.
+bool sortInts(WValue *items, int64_t n, bool reverse) {
+  for (int64_t i = 0; i < n; i++)
+    if (items[i].tag != WT_INT) return false;
+  std::vector<int64_t> keys(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; i++) keys[size_t(i)] = items[i].i;
+  if (reverse) std::sort(keys.begin(), keys.end(), std::greater<int64_t>());
+  else std::sort(keys.begin(), keys.end());
+  for (int64_t i = 0; i < n; i++) items[i] = wrt_int(keys[size_t(i)]);
+  return true;
+}
+
 void reverseValues(WValue *items, int64_t n) {
   for (int64_t i = 0, j = n - 1; i < j; i++, j--) std::swap(items[i], items[j]);
 }
@@ -111,9 +154,9 @@ void reverseValues(WValue *items, int64_t n) {
 
 bool sortValues(WValue *items, int64_t n, WValue key, bool reverse) {
   if (n < 2) return true;
-  auto *arr = static_cast<SortItem *>(gcAlloc(sizeof(SortItem) * n));
-  auto *tmp = static_cast<SortItem *>(gcAlloc(sizeof(SortItem) * (n / 2 + 1)));
   bool useKey = key.tag != WT_NONE && key.tag != WT_UNBOUND;
+  if (!useKey && sortInts(items, n, reverse)) return true;
+  auto *arr = static_cast<SortItem *>(gcAlloc(sizeof(SortItem) * n));
   for (int64_t i = 0; i < n; i++) {
     WValue v = items[i];
     WValue k = v;
@@ -127,7 +170,10 @@ bool sortValues(WValue *items, int64_t n, WValue key, bool reverse) {
   if (reverse)
     for (int64_t i = 0, j = n - 1; i < j; i++, j--) std::swap(arr[i], arr[j]);
   bool failed = false;
-  mergeSort(arr, tmp, n, failed);
+  if (useKey || !sortUniformKeys(arr, n)) {
+    auto *tmp = static_cast<SortItem *>(gcAlloc(sizeof(SortItem) * (n / 2 + 1)));
+    mergeSort(arr, tmp, n, failed);
+  }
   if (failed) return false;
   if (reverse)
     for (int64_t i = 0, j = n - 1; i < j; i++, j--) std::swap(arr[i], arr[j]);
