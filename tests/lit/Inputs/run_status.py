@@ -1,28 +1,35 @@
 #!/usr/bin/env python3
 """Runs a command and then prints "exit N" on stdout, for FileCheck.
 
-usage: run_status.py CMD [ARG...]     (as %status %t in RUN lines)
+usage: run_status.py [--max-rss-mb N] CMD [ARG...]     (as %status %t in RUN lines)
 
 The command's stdout and stderr pass through; "exit N" is printed after its
 stdout, where N is its exit status ("signal NAME" if a signal killed it,
 "timeout" after $WEFT_TEST_TIMEOUT s, default 20). The exit status of this
 script is 0 unless the command could not be started, so a RUN line can
-FileCheck the status of a program that is expected to fail.
+FileCheck the status of a program that is expected to fail. With
+--max-rss-mb, a line "peak rss within N MB" (or "peak rss X MB over N MB")
+follows: the command's peak resident set size, from getrusage.
 """
 
 import os
+import resource
 import signal
 import subprocess
 import sys
 
 
 def main():
-    if len(sys.argv) < 2:
+    argv = sys.argv[1:]
+    max_rss_mb = None
+    if len(argv) >= 2 and argv[0] == "--max-rss-mb":
+        max_rss_mb, argv = float(argv[1]), argv[2:]
+    if not argv:
         sys.exit(__doc__.split("\n\n")[1])
     timeout = float(os.environ.get("WEFT_TEST_TIMEOUT", "20"))
     sys.stdout.flush()
     try:
-        p = subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, timeout=timeout)
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, timeout=timeout)
         rc = p.returncode
         if rc < 0:
             try:
@@ -34,6 +41,12 @@ def main():
     except subprocess.TimeoutExpired:
         status = "timeout"
     print(status, flush=True)
+    if max_rss_mb is not None:
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # Linux: kB
+        if peak_mb <= max_rss_mb:
+            print(f"peak rss within {max_rss_mb:g} MB", flush=True)
+        else:
+            print(f"peak rss {peak_mb:.0f} MB over {max_rss_mb:g} MB", flush=True)
 
 
 if __name__ == "__main__":
