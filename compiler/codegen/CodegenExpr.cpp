@@ -280,6 +280,28 @@ static Value *emitIfExp(Codegen &cg, IfExpExpr *e) {
   return phi;
 }
 
+/// `{v}` with no spec: an int, float or bool goes to wrt_str_join_n as it
+/// is (formatting it later is unobservable, and proven locals fold the test);
+/// anything else is formatted now, in evaluation order, as CPython does.
+static Value *formatUnlessScalar(Codegen &cg, Value *v) {
+  auto &b = cg.b;
+  Value *tag = cg.tagOf(v);
+  Value *scalar = b.CreateICmpULE(b.CreateSub(tag, b.getInt64(WT_BOOL)), b.getInt64(WT_FLOAT - WT_BOOL));
+  llvm::BasicBlock *pre = b.GetInsertBlock();
+  llvm::BasicBlock *slow = cg.newBlock("format.slow");
+  llvm::BasicBlock *done = cg.newBlock("format.done");
+  b.CreateCondBr(scalar, done, slow);
+  cg.setBlock(slow);
+  Value *formatted = cg.check(cg.callRT("wrt_format", {v, cg.strConst("")}));
+  llvm::BasicBlock *slowEnd = b.GetInsertBlock();
+  b.CreateBr(done);
+  cg.setBlock(done);
+  llvm::PHINode *phi = b.CreatePHI(cg.abi->valueType(), 2, "formatted");
+  phi->addIncoming(v, pre);
+  phi->addIncoming(formatted, slowEnd);
+  return phi;
+}
+
 Value *Codegen::emitFString(FStringExpr *f) {
   std::vector<Spill> parts;
   parts.reserve(f->parts.size() * 2);
@@ -303,7 +325,7 @@ Value *Codegen::emitFString(FStringExpr *f) {
     if (p.formatSpec)
       v = check(callRT("wrt_format", {v, emitExpr(p.formatSpec)}));
     else if (!conv)
-      v = check(callRT("wrt_format", {v, strConst("")}));
+      v = formatUnlessScalar(*this, v);
     parts.emplace_back(*this, v, true);
   }
   if (parts.empty())

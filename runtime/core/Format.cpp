@@ -1,5 +1,6 @@
 // Format.cpp: format(x, spec) for every value (wrt_format), the f-string
-// concatenation (wrt_str_join_n) and the engine of str.format, a port of
+// concatenation (wrt_str_join_n, of strs and of the scalars the compiler
+// leaves unformatted) and the engine of str.format, a port of
 // CPython's Objects/stringlib/unicode_format.h (MarkupIterator, field names
 // with .attr and [key], !r/!s/!a conversions, nested {} inside a spec). The
 // per-type spec formatting lives in FormatSpec.cpp.
@@ -330,8 +331,32 @@ extern "C" WValue wrt_format(WValue value, WValue spec) {
   return makeStr(out);
 }
 
+namespace weft::rt {
+namespace {
+
+/// wrt_str_join_n when some parts are ints, floats or bools: each is
+/// formatted as format(v, "") would, which cannot run user code.
+WValue joinWithScalars(int64_t n, WValue *parts) {
+  std::string out;
+  for (int64_t i = 0; i < n; ++i) {
+    WValue v = parts[i];
+    switch (v.tag) {
+    case WT_INT: appendDecimal(out, v.i); break;
+    case WT_FLOAT: out += floatRepr(v.f); break;
+    case WT_BOOL: out += v.i ? "True" : "False"; break;
+    default: out.append(strView(v)); break;
+    }
+  }
+  return makeStr(out);
+}
+
+} // namespace
+} // namespace weft::rt
+
 extern "C" WValue wrt_str_join_n(int64_t n, WValue *parts) {
   using namespace weft::rt;
+  for (int64_t i = 0; i < n; ++i)
+    if (parts[i].tag != WT_OBJ) return joinWithScalars(n, parts);
   size_t total = 0;
   int64_t length = 0;
   for (int64_t i = 0; i < n; ++i) {

@@ -99,6 +99,7 @@ void wrt_iter_close(WValue iterator);
 WValue wrt_str(WValue v);
 WValue wrt_repr(WValue v);
 WValue wrt_format(WValue v, WValue spec);
+/* f-string parts: strs, or ints, floats and bools as format(v, "") shows them */
 WValue wrt_str_join_n(int64_t n, WValue *parts);
 
 // ---- classes
