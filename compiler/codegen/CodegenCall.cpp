@@ -5,6 +5,8 @@
 // spilled to slots, which in a coroutine are frame fields.
 #include "codegen/Codegen.h"
 
+#include "weft/rt/wrt_builtin_names.h"
+
 #include "weft/rt/wrt_value.h"
 
 namespace weft {
@@ -110,19 +112,52 @@ static Value *emitSuper(Codegen &cg) {
   return cg.check(cg.callRT("wrt_super", {owner, selfArg}, "super"));
 }
 
-/// A call of a module-level function defined once: its global slot holds
-/// that function or nothing, so when it holds an object the compiled code is
-/// called directly, with no binder and no dispatch.
-static Value *emitDirectCall(Codegen &cg, NameExpr *name, FunctionDefStmt *def, CallExpr *c, bool argsSuspend) {
-  auto &b = cg.b;
-  Spill callee(cg, b.CreateLoad(cg.abi->valueType(), cg.globalSlotPtr(name->slot), name->id), argsSuspend);
-  Value *argv = evalArgs(cg, c->args, false);
-  Value *fnVal = callee.get();
+/// The LLVM function behind the direct calls of module-level [def].
+static llvm::Function *directTarget(Codegen &cg, FunctionDefStmt *def) {
   std::string symbol = "weft." + def->name;
   llvm::FunctionType *fty = llvm::FunctionType::get(cg.abi->valueType(), {cg.abi->ptr(), cg.abi->ptr()}, false);
   llvm::Function *target = cg.mod->getFunction(symbol);
   if (!target)
     target = llvm::Function::Create(fty, llvm::GlobalValue::InternalLinkage, symbol, *cg.mod);
+  return target;
+}
+
+/// A direct call of a function whose name no builtin has: an unbound slot
+/// (the def has not run) can only mean NameError, raised before the
+/// arguments are evaluated as CPython's LOAD_GLOBAL does, so the call has
+/// one path and its argument array folds into registers.
+static Value *emitDirectCallNoBuiltin(Codegen &cg, NameExpr *name, FunctionDefStmt *def, CallExpr *c,
+                                      bool argsSuspend) {
+  auto &b = cg.b;
+  Value *slot = b.CreateLoad(cg.abi->valueType(), cg.globalSlotPtr(name->slot), name->id);
+  llvm::BasicBlock *missing = cg.newBlock("call.unbound");
+  llvm::BasicBlock *bound = cg.newBlock("call.direct");
+  b.CreateCondBr(b.CreateICmpEQ(cg.tagOf(slot), b.getInt64(WT_OBJ)), bound, missing,
+                 llvm::MDBuilder(cg.ctx).createBranchWeights(1000, 1));
+  cg.setBlock(missing);
+  cg.callRT("wrt_raise_name_error", {cg.internedName(name->id)});
+  b.CreateBr(cg.excTarget());
+  cg.setBlock(bound);
+  Spill callee(cg, slot, argsSuspend);
+  Value *argv = evalArgs(cg, c->args, false);
+  Value *self = b.CreateIntToPtr(cg.payloadOf(callee.get()), cg.abi->ptr());
+  Value *result = cg.check(b.CreateCall(directTarget(cg, def), {self, argv}, "call"));
+  if (auto it = cg.fs->scalars.typedCalls.find(c); it != cg.fs->scalars.typedCalls.end())
+    result = cg.withTag(result, scalarTag(it->second));
+  return result;
+}
+
+/// A call of a module-level function defined once: its global slot holds
+/// that function or nothing, so when it holds an object the compiled code is
+/// called directly, with no binder and no dispatch.
+static Value *emitDirectCall(Codegen &cg, NameExpr *name, FunctionDefStmt *def, CallExpr *c, bool argsSuspend) {
+  if (!wrt_may_be_builtin(name->id.c_str()))
+    return emitDirectCallNoBuiltin(cg, name, def, c, argsSuspend);
+  auto &b = cg.b;
+  Spill callee(cg, b.CreateLoad(cg.abi->valueType(), cg.globalSlotPtr(name->slot), name->id), argsSuspend);
+  Value *argv = evalArgs(cg, c->args, false);
+  Value *fnVal = callee.get();
+  llvm::Function *target = directTarget(cg, def);
   llvm::BasicBlock *direct = cg.newBlock("call.direct");
   llvm::BasicBlock *generic = cg.newBlock("call.generic");
   llvm::BasicBlock *done = cg.newBlock("call.done");
@@ -142,12 +177,8 @@ static Value *emitDirectCall(Codegen &cg, NameExpr *name, FunctionDefStmt *def, 
   llvm::PHINode *phi = b.CreatePHI(cg.abi->valueType(), 2, "call");
   phi->addIncoming(fast, direct);
   phi->addIncoming(slow, slowEnd);
-  Value *result = cg.check(phi);
-  // The slow path raises NameError for a typed function (it has no
-  // builtin namesake), so a value here came from its typed body.
-  if (auto it = cg.fs->scalars.typedCalls.find(c); it != cg.fs->scalars.typedCalls.end())
-    result = cg.withTag(result, scalarTag(it->second));
-  return result;
+  // Typed functions are never builtin namesakes (inferTypedFunctions).
+  return cg.check(phi);
 }
 
 static bool hasStarOrDoubleStar(CallExpr *c) {
