@@ -17,8 +17,7 @@ namespace weft::rt {
 namespace {
 
 WValue lenImpl(WNativeFunc *, WValue *a) {
-  if (isStr(a[0])) return wrt_int(asWStr(a[0])->length);
-  int64_t n = length(a[0]);
+  int64_t n = wrt_len(a[0]);
   return n < 0 ? wrt_errv() : wrt_int(n);
 }
 
@@ -479,3 +478,9 @@ void initBuiltins() {
 }
 
 } // namespace weft::rt
+
+extern "C" int64_t wrt_len(WValue v) {
+  using namespace weft::rt;
+  if (isStr(v)) return asWStr(v)->length; // code points, not bytes
+  return length(v);
+}

@@ -44,6 +44,8 @@ WValue wrt_inplace(int64_t op, WValue a, WValue b);
 WValue wrt_unop(int64_t op, WValue a);
 WValue wrt_compare(int64_t op, WValue a, WValue b);
 int64_t wrt_truthy(WValue v);
+/* len(x) as the builtin computes it; -1 with an exception pending */
+int64_t wrt_len(WValue v);
 int64_t wrt_contains(WValue container, WValue item);
 int64_t wrt_is(WValue a, WValue b);
 
