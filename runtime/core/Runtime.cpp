@@ -272,6 +272,10 @@ bool initialized = false;
 void initRuntime() {
   if (initialized) return;
   initialized = true;
+  // A pointer into the middle of an object keeps it alive: a sleep's
+  // future and timer live inside its frame (task/Sleep.cpp). It is libgc's
+  // default on this platform; saying so makes the dependency explicit.
+  GC_set_all_interior_pointers(1);
   GC_INIT();
   // Boehm's default divisor (3) collects again whenever free space falls
   // below a third of the heap, so a program building up many live tasks

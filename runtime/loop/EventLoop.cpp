@@ -51,15 +51,30 @@ int EventLoop::runHandle(void *p, void *) {
   return h->fn(h->a, h->b);
 }
 
-Handle *EventLoop::newTimer(int64_t when, ReadyFn fn, void *a, void *b) {
-  Handle *h = static_cast<Handle *>(GC_MALLOC(sizeof(Handle)));
-  if (!h) std::abort();
+namespace {
+
+void initTimer(Handle *h, EventLoop *loop, int64_t when, ReadyFn fn, void *a, void *b) {
   h->fn = fn;
   h->a = a;
   h->b = b;
   h->when = when;
-  h->loop = this;
+  h->loop = loop;
   h->isTimer = 1;
+}
+
+} // namespace
+
+void EventLoop::callLaterInto(Handle *h, int64_t delayNs, ReadyFn fn, void *a, void *b) {
+  // The heap's slot points into the enclosing object; initRuntime turns on
+  // libgc's interior-pointer recognition, which keeps that object alive.
+  initTimer(h, this, now() + delayNs, fn, a, b);
+  schedule(h);
+}
+
+Handle *EventLoop::newTimer(int64_t when, ReadyFn fn, void *a, void *b) {
+  Handle *h = static_cast<Handle *>(GC_MALLOC(sizeof(Handle)));
+  if (!h) std::abort();
+  initTimer(h, this, when, fn, a, b);
   return h;
 }
 

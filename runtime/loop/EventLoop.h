@@ -53,6 +53,9 @@ public:
   void schedule(Handle *h);
   /// A fresh timer handle (not yet scheduled), collected when unreferenced.
   Handle *newTimer(int64_t when, ReadyFn fn, void *a, void *b);
+  /// Sets up the zeroed [h], which lives inside a larger GC object (a sleep
+  /// frame), as newTimer's handle, and schedules it [delayNs] from now.
+  void callLaterInto(Handle *h, int64_t delayNs, ReadyFn fn, void *a, void *b);
   /// callLater/callAt for native callbacks: newTimer + schedule.
   Handle *callAt(int64_t whenNs, ReadyFn fn, void *a, void *b);
   Handle *callLater(int64_t delayNs, ReadyFn fn, void *a, void *b) {

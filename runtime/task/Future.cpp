@@ -15,11 +15,15 @@ AsyncioTypes AT;
 
 Future *newFuture(EventLoop *loop, size_t size, FutKind kind) {
   Future *f = static_cast<Future *>(gcAlloc(size));
+  initFuture(f, loop, kind);
+  return f;
+}
+
+void initFuture(Future *f, EventLoop *loop, FutKind kind) {
   f->hdr.type = reinterpret_cast<WType *>(kind == FutKind::Gathering ? AT.gatheringFuture : AT.future);
   f->loop = loop;
   f->kind = kind;
   f->cancelMessage = wrt_unbound();
-  return f;
 }
 
 bool isFuture(WValue v) {

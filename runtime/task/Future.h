@@ -56,6 +56,8 @@ extern AsyncioTypes AT;
 
 /// Allocates a pending future of [size] bytes (>= sizeof(Future)) bound to [loop].
 Future *newFuture(EventLoop *loop, size_t size = sizeof(Future), FutKind kind = FutKind::Plain);
+/// Sets up the zeroed [f], embedded in a larger GC object, as a pending future.
+void initFuture(Future *f, EventLoop *loop, FutKind kind = FutKind::Plain);
 
 inline Future *asFuture(WValue v) { return reinterpret_cast<Future *>(v.o); }
 inline bool isDone(const Future *f) { return f->state != FutState::Pending; }

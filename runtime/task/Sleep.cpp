@@ -20,12 +20,14 @@ namespace {
 
 WEFT_NATIVE_CORO_INFO(sleepInfo, "sleep");
 
+/// One allocation per sleep: the frame holds its future and its timer
+/// handle, which would otherwise be two more objects per sleeping task.
 struct SleepFrame {
   WCoro c;
   WValue result;
   int64_t delayNs;
-  Future *fut;
-  Handle *timer;
+  Future fut;
+  Handle timer;
 };
 
 enum { kStart = 0, kYielded = 1, kWaiting = 2 };
@@ -33,7 +35,7 @@ enum { kStart = 0, kYielded = 1, kWaiting = 2 };
 int sleepTimerFired(void *frame, void *) {
   SleepFrame *s = static_cast<SleepFrame *>(frame);
   // futures._set_result_unless_cancelled
-  if (!isDone(s->fut)) futureSetResult(s->fut, s->result);
+  if (!isDone(&s->fut)) futureSetResult(&s->fut, s->result);
   return 0;
 }
 
@@ -55,18 +57,18 @@ WValue sleepResume(WCoro *frame, WValue value, int64_t mode) {
       frame->state = -1;
       return raise(T.RuntimeError, "no running event loop");
     }
-    s->fut = newFuture(loop);
-    s->timer = loop->callLater(s->delayNs, &sleepTimerFired, s, nullptr);
+    initFuture(&s->fut, loop);
+    loop->callLaterInto(&s->timer, s->delayNs, &sleepTimerFired, s, nullptr);
     frame->state = kWaiting;
     value = wrt_none();
     mode = WRESUME_SEND;
     [[fallthrough]];
   }
   case kWaiting: {
-    WValue r = wrt_await_step(frame, wrt_obj(s->fut), value, mode);
+    WValue r = wrt_await_step(frame, wrt_obj(&s->fut.hdr), value, mode);
     if (r.tag == WT_SUSPEND) return r;
     // finally: h.cancel()
-    s->fut->loop->cancel(s->timer);
+    s->fut.loop->cancel(&s->timer);
     frame->state = -1;
     return r;
   }
