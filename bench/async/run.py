@@ -11,6 +11,7 @@ side, best of --reps, and prints a table of figures and ratios:
   spawn    1,000,000 tasks each `await sleep(0)` once, gathered: ns/task, peak RSS
   switch   two tasks ping-ponging 1,000,000 times: ns per one-way hand-off
   memory   100,000 tasks each sleeping 1 s: RSS per task (peak RSS minus N=0's)
+           (peak RSS as maxrss.c measures it, free of the runner's own)
   timers   1,000,000 sleeps of random length in [0, 1): wall time over 1 s
   headline 1,000 concurrent 100 ms sleeps, gathered: gather wall
 
@@ -31,18 +32,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
+MAXRSS = None  # the maxrss helper, built by build()
+
+
 def run_rss(cmd, timeout=300):
-    """Runs cmd with os.wait4 so the child's own peak RSS is known."""
+    """Runs cmd under the maxrss helper, so its own peak RSS is known."""
     import time
     t0 = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as out:
-        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(p.pid, 0)
-        p.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile("w+") as out, tempfile.NamedTemporaryFile("r") as peak:
+        p = subprocess.Popen([MAXRSS, peak.name] + cmd, stdout=out, stderr=subprocess.DEVNULL)
+        p.wait(timeout=timeout)
         wall = time.perf_counter() - t0
+        report = peak.read().strip()
         out.seek(0)
         text = out.read()
-    return (text if p.returncode == 0 else None), usage.ru_maxrss * 1024, wall
+    rss = int(report) if report.isdigit() else 0
+    return (text if p.returncode == 0 else None), rss, wall
 
 
 def field(text, key):
@@ -58,6 +63,9 @@ def build(args):
     c_src = os.path.join(args.shared, "peers", "c", "bench.c")
     c_bin = os.path.join(tmp, "bench_c")
     subprocess.run(["gcc", "-O2", "-o", c_bin, c_src, "-lm"], check=True)
+    global MAXRSS
+    MAXRSS = os.path.join(tmp, "maxrss")
+    subprocess.run(["gcc", "-O2", "-o", MAXRSS, os.path.join(HERE, "maxrss.c")], check=True)
     return tmp, weft_bin, c_bin
 
 
