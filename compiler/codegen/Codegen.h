@@ -220,8 +220,9 @@ public:
   /// Module-level functions defined once by a plain def: calls with
   /// matching positional arguments go straight to their code.
   std::map<std::string, FunctionDefStmt *> directFunctions;
-  /// Direct functions with a versioned entry: the kinds it checks, and the
-  /// kind its typed body always returns (Unknown: not proven).
+  /// Direct functions that cannot be builtin namesakes: the kinds a
+  /// versioned entry checks (all Unknown when it is not versioned), and the
+  /// kind its typed (or only) body always returns (Unknown: not proven).
   struct TypedSignature {
     FunctionDefStmt *def = nullptr;
     std::vector<ScalarKind> seeds;

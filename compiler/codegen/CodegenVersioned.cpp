@@ -109,9 +109,12 @@ void Codegen::inferTypedFunctions() {
     // which could return anything: only other names can be typed.
     if (!def->scope || wrt_may_be_builtin(name.c_str()))
       continue;
+    // An unversioned function checks nothing: its one body must prove its
+    // result for any arguments (`def size(xs) -> int: return len(xs) * 2`).
     std::vector<ScalarKind> seeds = versionSeeds(def->scope, def->params, def->body);
-    if (!seeds.empty())
-      typedFunctions[name] = {def, seeds, ScalarKind::Bottom};
+    if (seeds.empty())
+      seeds.assign(def->params.size(), ScalarKind::Unknown);
+    typedFunctions[name] = {def, seeds, ScalarKind::Bottom};
   }
   // Returns only climb Bottom -> kind -> Unknown, so this settles within
   // 2 x functions + 1 rounds; past that, claim nothing.
