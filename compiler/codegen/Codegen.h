@@ -131,6 +131,10 @@ public:
   llvm::Value *valueSlot(const llvm::Twine &name = "");
   llvm::Value *argArray(size_t n);
   llvm::BasicBlock *newBlock(const llvm::Twine &name);
+  /// [fast] when [takeSlow] is false; otherwise what [slow] emits in a block
+  /// of its own (named [name], weighted as rare when [rare]). Returns the merge.
+  llvm::Value *unlessSlow(llvm::Value *takeSlow, llvm::Value *fast, const std::function<llvm::Value *()> &slow,
+                          const llvm::Twine &name, bool rare = true);
   void setBlock(llvm::BasicBlock *bb);
   bool blockOpen() const;
   llvm::Value *callRT(const std::string &name, llvm::ArrayRef<llvm::Value *> args, const llvm::Twine &label = "");

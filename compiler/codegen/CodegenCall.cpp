@@ -199,12 +199,11 @@ Value *Codegen::emitCall(CallExpr *c) {
 
   // str(x), repr(x) and len(x) of the builtins: the runtime's conversions,
   // with no builtin lookup, no binder and no argument array.
-  if (fname && (fname->binding == BindingKind::Builtin || fname->binding == BindingKind::Unresolved) &&
-      (fname->id == "str" || fname->id == "repr") && c->args.size() == 1 && c->keywords.empty() &&
-      !hasStarOrDoubleStar(c))
+  bool builtinOfOne = fname && (fname->binding == BindingKind::Builtin || fname->binding == BindingKind::Unresolved) &&
+                      c->args.size() == 1 && c->keywords.empty() && !hasStarOrDoubleStar(c);
+  if (builtinOfOne && (fname->id == "str" || fname->id == "repr"))
     return check(callRT(fname->id == "str" ? "wrt_str" : "wrt_repr", {emitExpr(c->args[0])}, fname->id));
-  if (fname && (fname->binding == BindingKind::Builtin || fname->binding == BindingKind::Unresolved) &&
-      fname->id == "len" && c->args.size() == 1 && c->keywords.empty() && !hasStarOrDoubleStar(c))
+  if (builtinOfOne && fname->id == "len")
     return makeValue(b.getInt64(WT_INT), checkStatus(callRT("wrt_len", {emitExpr(c->args[0])}, "len")));
 
   bool argsSuspend = anySuspend(c->args, 0) || keywordsSuspend(c->keywords);

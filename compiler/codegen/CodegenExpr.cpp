@@ -287,19 +287,8 @@ static Value *formatUnlessScalar(Codegen &cg, Value *v) {
   auto &b = cg.b;
   Value *tag = cg.tagOf(v);
   Value *scalar = b.CreateICmpULE(b.CreateSub(tag, b.getInt64(WT_BOOL)), b.getInt64(WT_FLOAT - WT_BOOL));
-  llvm::BasicBlock *pre = b.GetInsertBlock();
-  llvm::BasicBlock *slow = cg.newBlock("format.slow");
-  llvm::BasicBlock *done = cg.newBlock("format.done");
-  b.CreateCondBr(scalar, done, slow);
-  cg.setBlock(slow);
-  Value *formatted = cg.check(cg.callRT("wrt_format", {v, cg.strConst("")}));
-  llvm::BasicBlock *slowEnd = b.GetInsertBlock();
-  b.CreateBr(done);
-  cg.setBlock(done);
-  llvm::PHINode *phi = b.CreatePHI(cg.abi->valueType(), 2, "formatted");
-  phi->addIncoming(v, pre);
-  phi->addIncoming(formatted, slowEnd);
-  return phi;
+  return cg.unlessSlow(b.CreateNot(scalar), v, [&] { return cg.check(cg.callRT("wrt_format", {v, cg.strConst("")})); },
+                       "format", false);
 }
 
 Value *Codegen::emitFString(FStringExpr *f) {

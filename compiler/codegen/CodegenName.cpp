@@ -95,6 +95,26 @@ llvm::BasicBlock *Codegen::newBlock(const llvm::Twine &name) {
   return llvm::BasicBlock::Create(ctx, name, fs->fn);
 }
 
+Value *Codegen::unlessSlow(Value *takeSlow, Value *fast, const std::function<Value *()> &slow, const llvm::Twine &name,
+                           bool rare) {
+  llvm::BasicBlock *pre = b.GetInsertBlock();
+  llvm::BasicBlock *slowBB = newBlock(name + ".slow");
+  llvm::BasicBlock *done = newBlock(name + ".done");
+  if (rare)
+    b.CreateCondBr(takeSlow, slowBB, done, llvm::MDBuilder(ctx).createBranchWeights(1, 1000));
+  else
+    b.CreateCondBr(takeSlow, slowBB, done);
+  setBlock(slowBB);
+  Value *slowV = slow();
+  llvm::BasicBlock *slowEnd = b.GetInsertBlock();
+  b.CreateBr(done);
+  setBlock(done);
+  llvm::PHINode *phi = b.CreatePHI(fast->getType(), 2, name);
+  phi->addIncoming(fast, pre);
+  phi->addIncoming(slowV, slowEnd);
+  return phi;
+}
+
 void Codegen::setBlock(llvm::BasicBlock *bb) { b.SetInsertPoint(bb); }
 
 bool Codegen::blockOpen() const { return b.GetInsertBlock() && !b.GetInsertBlock()->getTerminator(); }
@@ -217,19 +237,8 @@ Value *Codegen::loadName(NameExpr *n) {
     Value *v = b.CreateLoad(abi->valueType(), globalSlotPtr(n->slot), n->id);
     // An unassigned global falls back to the builtins, as in Python.
     Value *unbound = b.CreateICmpEQ(tagOf(v), b.getInt64(WT_UNBOUND));
-    llvm::BasicBlock *pre = b.GetInsertBlock();
-    llvm::BasicBlock *slow = newBlock("global.builtin");
-    llvm::BasicBlock *done = newBlock("global.done");
-    b.CreateCondBr(unbound, slow, done, llvm::MDBuilder(ctx).createBranchWeights(1, 1000));
-    setBlock(slow);
-    Value *bv = check(callRT("wrt_builtin", {internedName(n->id)}));
-    llvm::BasicBlock *slowEnd = b.GetInsertBlock();
-    b.CreateBr(done);
-    setBlock(done);
-    llvm::PHINode *phi = b.CreatePHI(abi->valueType(), 2, n->id);
-    phi->addIncoming(v, pre);
-    phi->addIncoming(bv, slowEnd);
-    return phi;
+    return unlessSlow(unbound, v, [&] { return check(callRT("wrt_builtin", {internedName(n->id)})); },
+                      "global." + n->id);
   }
   case BindingKind::ClassBody: {
     Value *cls = b.CreateLoad(abi->valueType(), fs->classStack.back());
@@ -245,20 +254,11 @@ Value *Codegen::loadName(NameExpr *n) {
                                     llvm::ConstantAggregateZero::get(abi->valueType()), "weft.builtin." + n->id);
     Value *cur = b.CreateLoad(abi->valueType(), gv);
     Value *unbound = b.CreateICmpEQ(tagOf(cur), b.getInt64(WT_UNBOUND));
-    llvm::BasicBlock *pre = b.GetInsertBlock();
-    llvm::BasicBlock *slow = newBlock("builtin.lookup");
-    llvm::BasicBlock *done = newBlock("builtin.done");
-    b.CreateCondBr(unbound, slow, done, llvm::MDBuilder(ctx).createBranchWeights(1, 1000));
-    setBlock(slow);
-    Value *bv = check(callRT("wrt_builtin", {internedName(n->id)}));
-    b.CreateStore(bv, gv);
-    llvm::BasicBlock *slowEnd = b.GetInsertBlock();
-    b.CreateBr(done);
-    setBlock(done);
-    llvm::PHINode *phi = b.CreatePHI(abi->valueType(), 2, n->id);
-    phi->addIncoming(cur, pre);
-    phi->addIncoming(bv, slowEnd);
-    return phi;
+    return unlessSlow(unbound, cur, [&] {
+      Value *bv = check(callRT("wrt_builtin", {internedName(n->id)}));
+      b.CreateStore(bv, gv);
+      return bv;
+    }, "builtin." + n->id);
   }
   }
   return noneValue();

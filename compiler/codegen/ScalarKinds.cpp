@@ -20,8 +20,6 @@ struct StoreSite {
   BinaryOp op = BinaryOp::Add;    ///< Augmented
 };
 
-ScalarKind join(ScalarKind a, ScalarKind b) { return joinKinds(a, b); }
-
 } // namespace
 
 ScalarKind joinKinds(ScalarKind a, ScalarKind b) {
@@ -262,7 +260,7 @@ ScalarKind Analysis::callKind(CallExpr *c) const {
   if ((isBuiltin(c->func, "min") || isBuiltin(c->func, "max")) && n >= 2) {
     ScalarKind k = ScalarKind::Bottom;
     for (Expr *a : c->args)
-      k = join(k, kindOf(a));
+      k = joinKinds(k, kindOf(a));
     return k;
   }
   return ScalarKind::Unknown;
@@ -315,12 +313,12 @@ ScalarKind Analysis::kindOf(Expr *e) const {
   case ExprKind::BoolOp: {
     ScalarKind k = ScalarKind::Bottom;
     for (Expr *v : cast<BoolOpExpr>(e)->values)
-      k = join(k, kindOf(v));
+      k = joinKinds(k, kindOf(v));
     return k;
   }
   case ExprKind::IfExp: {
     auto *i = cast<IfExpExpr>(e);
-    return join(kindOf(i->body), kindOf(i->orelse));
+    return joinKinds(kindOf(i->body), kindOf(i->orelse));
   }
   case ExprKind::NamedExpr: return kindOf(cast<NamedExpr>(e)->value);
   case ExprKind::Call: return callKind(cast<CallExpr>(e));
@@ -345,7 +343,7 @@ void Analysis::solve() {
     changed = false;
     for (const StoreSite &s : sites) {
       ScalarKind &slot = result.slots[s.target->slot];
-      ScalarKind next = join(slot, siteKind(s));
+      ScalarKind next = joinKinds(slot, siteKind(s));
       if (next != slot) {
         slot = next;
         changed = true;
@@ -357,7 +355,7 @@ void Analysis::solve() {
       k = ScalarKind::Unknown;
   ScalarKind ret = ScalarKind::Bottom;
   for (ReturnStmt *r : returnStmts)
-    ret = join(ret, r->value ? kindOf(r->value) : ScalarKind::Unknown);
+    ret = joinKinds(ret, r->value ? kindOf(r->value) : ScalarKind::Unknown);
   result.returns = ret == ScalarKind::Bottom ? ScalarKind::Unknown : ret;
   for (CallExpr *c : calls)
     if (ScalarKind k = callKind(c); k != ScalarKind::Unknown && k != ScalarKind::Bottom)
