@@ -156,11 +156,17 @@ public:
   llvm::Value *emitSlice(SliceExpr *s);
   llvm::Value *emitAwait(llvm::Value *awaitable);
   llvm::Value *emitDelegation(llvm::Value *awaitable, const char *stepFn);
+  /// The loop that steps frame->awaiting with [stepFn] until it finishes,
+  /// suspending this frame whenever it suspends; entered at the suspension
+  /// when [firstStepDone]. Returns the result, not yet checked for ERR.
+  llvm::Value *emitStepLoop(const char *stepFn, bool firstStepDone);
   llvm::Value *emitYield(llvm::Value *v);
 
   // ---- calls (CodegenCall.cpp)
   llvm::Value *emitCall(CallExpr *c);
   llvm::Value *packArgs(const std::vector<Expr *> &args, size_t &count);
+  /// Evaluates [exprs] left to right into a fresh argument array.
+  llvm::Value *evalArgs(const std::vector<Expr *> &exprs, bool laterSuspends);
 
   // ---- statements (CodegenStmt.cpp)
   void emitBody(const StmtList &body);
@@ -207,8 +213,19 @@ public:
   /// Turns the resume function's slots that are live across a suspension
   /// into fields of its frame type (AwaitLiveness); the others stay allocas.
   void finishFrame(const std::string &symbol, size_t nparams);
-  /// Emits the function that allocates the frame and stores the arguments.
+  /// Emits the function that allocates the frame and stores the arguments,
+  /// and [symbol].init, which sets up a frame in place (direct awaits).
   llvm::Function *emitFrameCreator(const std::string &symbol, size_t nparams);
+
+  // ---- direct awaits of known coroutines (CodegenDirectAwait.cpp)
+  /// The coroutine function `await c` calls, when its first step can run in
+  /// a frame on this stack; null otherwise.
+  FunctionDefStmt *directAwaitTarget(Expr *awaited);
+  /// `await f(args)` with f in directCoroutines.
+  llvm::Value *emitDirectAwait(CallExpr *c, FunctionDefStmt *def);
+  /// Gives each stack frame of a direct await its callee's frame type and
+  /// size, once every frame type is known.
+  void completeStackFrames();
 
   // ---- state
   Module &ast;
@@ -224,6 +241,19 @@ public:
   /// Module-level functions defined once by a plain def: calls with
   /// matching positional arguments go straight to their code.
   std::map<std::string, FunctionDefStmt *> directFunctions;
+  /// The same for `async def`s: `await f(args)` runs f's first step in a
+  /// frame on the awaiter's stack.
+  std::map<std::string, FunctionDefStmt *> directCoroutines;
+  /// Frame type of each resumable function, by symbol.
+  std::map<std::string, llvm::StructType *> frameTypes;
+  /// A direct await's stack frame and the calls that need its size, typed
+  /// when the callee's frame is laid out (completeStackFrames).
+  struct StackFrameUse {
+    llvm::AllocaInst *frame;
+    llvm::CallInst *toHeap; ///< wrt_coro_to_heap: operand 1 is the frame size
+    std::string symbol;
+  };
+  std::vector<StackFrameUse> stackFrames;
   /// Direct functions that cannot be builtin namesakes: the kinds a
   /// versioned entry checks (all Unknown when it is not versioned), and the
   /// kind its typed (or only) body always returns (Unknown: not proven).

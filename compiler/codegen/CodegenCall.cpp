@@ -27,8 +27,8 @@ static bool keywordsSuspend(const std::vector<Keyword> &ks) {
   return false;
 }
 
-/// Evaluates [exprs] left to right into a fresh argument array.
-static Value *evalArgs(Codegen &cg, const std::vector<Expr *> &exprs, bool laterSuspends) {
+Value *Codegen::evalArgs(const std::vector<Expr *> &exprs, bool laterSuspends) {
+  Codegen &cg = *this;
   std::vector<Spill> vals;
   vals.reserve(exprs.size());
   for (size_t i = 0; i < exprs.size(); ++i) {
@@ -139,7 +139,7 @@ static Value *emitDirectCallNoBuiltin(Codegen &cg, NameExpr *name, FunctionDefSt
   b.CreateBr(cg.excTarget());
   cg.setBlock(bound);
   Spill callee(cg, slot, argsSuspend);
-  Value *argv = evalArgs(cg, c->args, false);
+  Value *argv = cg.evalArgs(c->args, false);
   Value *self = b.CreateIntToPtr(cg.payloadOf(callee.get()), cg.abi->ptr());
   Value *result = cg.check(b.CreateCall(directTarget(cg, def), {self, argv}, "call"));
   if (auto it = cg.fs->scalars.typedCalls.find(c); it != cg.fs->scalars.typedCalls.end())
@@ -155,7 +155,7 @@ static Value *emitDirectCall(Codegen &cg, NameExpr *name, FunctionDefStmt *def, 
     return emitDirectCallNoBuiltin(cg, name, def, c, argsSuspend);
   auto &b = cg.b;
   Spill callee(cg, b.CreateLoad(cg.abi->valueType(), cg.globalSlotPtr(name->slot), name->id), argsSuspend);
-  Value *argv = evalArgs(cg, c->args, false);
+  Value *argv = cg.evalArgs(c->args, false);
   Value *fnVal = callee.get();
   llvm::Function *target = directTarget(cg, def);
   llvm::BasicBlock *direct = cg.newBlock("call.direct");
@@ -209,10 +209,11 @@ Value *Codegen::emitCall(CallExpr *c) {
   bool argsSuspend = anySuspend(c->args, 0) || keywordsSuspend(c->keywords);
   Value *null = llvm::ConstantPointerNull::get(abi->ptr());
 
+  // A coroutine function's code is its frame creator, called the same way.
   if (fname && fname->binding == BindingKind::Global && c->keywords.empty() && !hasStarOrDoubleStar(c))
-    if (auto it = directFunctions.find(fname->id);
-        it != directFunctions.end() && it->second->params.size() == c->args.size())
-      return emitDirectCall(*this, fname, it->second, c, argsSuspend);
+    for (auto *direct : {&directFunctions, &directCoroutines})
+      if (auto it = direct->find(fname->id); it != direct->end() && it->second->params.size() == c->args.size())
+        return emitDirectCall(*this, fname, it->second, c, argsSuspend);
 
   // obj.method(args): no bound-method object.
   if (auto *attr = dynamic_cast<AttributeExpr *>(c->func); attr && !hasStarOrDoubleStar(c)) {
@@ -220,7 +221,7 @@ Value *Codegen::emitCall(CallExpr *c) {
     std::vector<Expr *> all = c->args;
     for (Keyword &k : c->keywords)
       all.push_back(k.value);
-    Value *argv = evalArgs(*this, all, false);
+    Value *argv = evalArgs(all, false);
     if (c->keywords.empty())
       return check(callRT("wrt_call_method_ic", {obj.get(), internedName(attr->attr), b.getInt64(all.size()),
                                                   argv, cacheSite(attr->attr)}, attr->attr));
@@ -234,7 +235,7 @@ Value *Codegen::emitCall(CallExpr *c) {
   std::vector<Expr *> all = c->args;
   for (Keyword &k : c->keywords)
     all.push_back(k.value);
-  Value *argv = all.empty() ? null : evalArgs(*this, all, false);
+  Value *argv = all.empty() ? null : evalArgs(all, false);
   if (c->keywords.empty())
     return check(callRT("wrt_call", {callee.get(), b.getInt64(all.size()), argv}, "call"));
   Value *kwn = kwnamesTuple(*this, c->keywords);

@@ -555,8 +555,12 @@ Value *Codegen::emitExpr(Expr *e) {
   }
   case ExprKind::IfExp:
     return emitIfExp(*this, static_cast<IfExpExpr *>(e));
-  case ExprKind::Await:
-    return emitAwait(emitExpr(static_cast<AwaitExpr *>(e)->value));
+  case ExprKind::Await: {
+    Expr *awaited = static_cast<AwaitExpr *>(e)->value;
+    if (FunctionDefStmt *def = directAwaitTarget(awaited))
+      return emitDirectAwait(static_cast<CallExpr *>(awaited), def);
+    return emitAwait(emitExpr(awaited));
+  }
   case ExprKind::Yield: {
     auto *y = static_cast<YieldExpr *>(e);
     return emitYield(y->value ? emitExpr(y->value) : noneValue());

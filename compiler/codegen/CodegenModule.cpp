@@ -319,14 +319,13 @@ std::unique_ptr<llvm::Module> Codegen::run() {
   for (Stmt *st : ast.body) {
     auto *f = dynamic_cast<FunctionDefStmt *>(st);
     // In the REPL a later input may rebind any name: no call is direct.
-    if (opts.replCell || !f || f->isAsync || f->isGenerator || !f->decorators.empty() ||
-        ast.scope->globalStores[f->name] != 1)
+    if (opts.replCell || !f || f->isGenerator || !f->decorators.empty() || ast.scope->globalStores[f->name] != 1)
       continue;
     bool plain = true;
     for (Param &p : f->params)
       plain &= p.kind == ParamKind::Positional || p.kind == ParamKind::PositionalOnly;
     if (plain)
-      directFunctions[f->name] = f;
+      (f->isAsync ? directCoroutines : directFunctions)[f->name] = f;
   }
   inferTypedFunctions();
   FunctionState state;
@@ -357,6 +356,7 @@ std::unique_ptr<llvm::Module> Codegen::run() {
   setBlock(state.errorExit);
   b.CreateRet(constValue(WT_ERR, 0));
   fs = nullptr;
+  completeStackFrames();
 
   if (opts.emitMain) {
     auto *i32 = b.getInt32Ty();

@@ -31,6 +31,7 @@ void Codegen::finishFrame(const std::string &symbol, size_t nparams) {
   std::vector<llvm::Type *> fields{coroTy};
   fields.insert(fields.end(), layout.fieldTypes.begin(), layout.fieldTypes.end());
   fs->frameType = llvm::StructType::create(ctx, fields, symbol + ".frame");
+  frameTypes[symbol] = fs->frameType;
   for (Value *local : fs->locals) {
     auto it = slotIndex.find(llvm::cast<llvm::AllocaInst>(local));
     fs->paramFields.push_back(it == slotIndex.end() ? 0 : layout.fieldOf[it->second]);
@@ -54,13 +55,48 @@ void Codegen::finishFrame(const std::string &symbol, size_t nparams) {
   }
 }
 
+/// The internal function [symbol] of type [fty], reusing the declaration a
+/// direct call made before the definition.
+static llvm::Function *definedFunction(Codegen &cg, const std::string &symbol, llvm::FunctionType *fty) {
+  llvm::Function *declared = cg.mod->getFunction(symbol);
+  if (declared && declared->isDeclaration() && declared->getFunctionType() == fty)
+    return declared;
+  return llvm::Function::Create(fty, llvm::GlobalValue::InternalLinkage, symbol, *cg.mod);
+}
+
+/// Stores the arguments argv[0..nparams) into the frame fields that hold them.
+static void storeParams(Codegen &cg, Value *frame, Value *argv, size_t nparams) {
+  for (size_t i = 0; i < nparams; ++i) {
+    if (cg.fs->paramFields[i] == 0)
+      continue; // never read: the liveness pass gave it no field
+    Value *arg = cg.b.CreateLoad(cg.abi->valueType(), cg.b.CreateConstInBoundsGEP1_64(cg.abi->valueType(), argv, i));
+    cg.b.CreateStore(arg, cg.b.CreateStructGEP(cg.fs->frameType, frame, cg.fs->paramFields[i]));
+  }
+}
+
 llvm::Function *Codegen::emitFrameCreator(const std::string &symbol, size_t nparams) {
   llvm::Function *resume = fs->fn;
   llvm::Type *p = abi->ptr();
-  auto *fn = llvm::Function::Create(llvm::FunctionType::get(abi->valueType(), {p, p}, false),
-                                    llvm::GlobalValue::InternalLinkage, symbol, *mod);
+  Value *size = llvm::ConstantExpr::getSizeOf(fs->frameType);
+
+  // init(frame, self, argv, type): the frame in place, for a direct await
+  // (CodegenDirectAwait.cpp), as wrt_coro_new would fill it but inline, so
+  // the optimiser folds the zeroing into the stores that follow.
+  llvm::Function *init = definedFunction(*this, symbol + ".init",
+                                         llvm::FunctionType::get(b.getVoidTy(), {p, p, p, p}, false));
+  init->addFnAttr(llvm::Attribute::AlwaysInline);
+  b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", init));
+  Value *frame0 = init->getArg(0), *self = init->getArg(1);
+  b.CreateMemSet(frame0, b.getInt8(0), size, llvm::MaybeAlign(16));
+  b.CreateStore(init->getArg(3), b.CreateStructGEP(coroTy, frame0, 0));
+  b.CreateStore(resume, b.CreateStructGEP(coroTy, frame0, 1));
+  b.CreateStore(b.CreateLoad(p, b.CreateStructGEP(funcTy, self, 2), "info"), b.CreateStructGEP(coroTy, frame0, 6));
+  b.CreateStore(self, b.CreateStructGEP(coroTy, frame0, 7));
+  storeParams(*this, frame0, init->getArg(2), nparams);
+  b.CreateRetVoid();
+
+  auto *fn = definedFunction(*this, symbol, llvm::FunctionType::get(abi->valueType(), {p, p}, false));
   b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", fn));
-  Value *size = b.CreatePtrToInt(llvm::ConstantExpr::getSizeOf(fs->frameType), b.getInt64Ty());
   Value *coro = abi->call(b, "wrt_coro_new", {fn->getArg(0), size, resume}, "coro");
   llvm::BasicBlock *fail = llvm::BasicBlock::Create(ctx, "fail", fn);
   llvm::BasicBlock *ok = llvm::BasicBlock::Create(ctx, "ok", fn);
@@ -69,12 +105,7 @@ llvm::Function *Codegen::emitFrameCreator(const std::string &symbol, size_t npar
   b.CreateRet(coro);
   b.SetInsertPoint(ok);
   Value *frame = b.CreateIntToPtr(b.CreateExtractValue(coro, 1), p, "frame");
-  for (size_t i = 0; i < nparams; ++i) {
-    if (fs->paramFields[i] == 0)
-      continue; // never read: the liveness pass gave it no field
-    Value *arg = b.CreateLoad(abi->valueType(), b.CreateConstInBoundsGEP1_64(abi->valueType(), fn->getArg(1), i));
-    b.CreateStore(arg, b.CreateStructGEP(fs->frameType, frame, fs->paramFields[i]));
-  }
+  storeParams(*this, frame, fn->getArg(1), nparams);
   b.CreateRet(coro);
   return fn;
 }
@@ -122,24 +153,29 @@ Value *Codegen::emitAwait(Value *x) {
 /// [stepFn] (wrt_await_step or wrt_yield_from_step); a WT_SUSPEND result
 /// suspends this frame too, and resuming steps [aw] again with what was sent.
 Value *Codegen::emitDelegation(Value *aw, const char *stepFn) {
-  Value *awaitingPtr = b.CreateStructGEP(coroTy, fs->frame, 4, "awaiting");
-  b.CreateStore(aw, awaitingPtr);
+  b.CreateStore(aw, b.CreateStructGEP(coroTy, fs->frame, 4, "awaiting"));
+  return check(emitStepLoop(stepFn, false));
+}
+
+Value *Codegen::emitStepLoop(const char *stepFn, bool firstStepDone) {
   llvm::BasicBlock *first = b.GetInsertBlock();
   llvm::BasicBlock *step = newBlock("await.step");
-  b.CreateBr(step);
+  llvm::BasicBlock *suspendBB = newBlock("await.suspend");
+  b.CreateBr(firstStepDone ? suspendBB : step);
   setBlock(step);
   llvm::PHINode *sentTag = b.CreatePHI(b.getInt64Ty(), 2, "sent.tag");
   llvm::PHINode *sentPayload = b.CreatePHI(b.getInt64Ty(), 2, "sent.payload");
   llvm::PHINode *mode = b.CreatePHI(b.getInt64Ty(), 2, "mode");
-  sentTag->addIncoming(b.getInt64(WT_NONE), first);
-  sentPayload->addIncoming(b.getInt64(0), first);
-  mode->addIncoming(b.getInt64(WRESUME_SEND), first);
+  if (!firstStepDone) {
+    sentTag->addIncoming(b.getInt64(WT_NONE), first);
+    sentPayload->addIncoming(b.getInt64(0), first);
+    mode->addIncoming(b.getInt64(WRESUME_SEND), first);
+  }
   // The direct await: for a coroutine this calls its resume function now;
   // only a real suspension returns to the task (and the loop).
   Value *awaiting = b.CreateLoad(abi->valueType(), b.CreateStructGEP(coroTy, fs->frame, 4));
   Value *r = callRT(stepFn, {fs->frame, awaiting, makeValue(sentTag, sentPayload), mode}, "awaited");
   Value *tag = tagOf(r);
-  llvm::BasicBlock *suspendBB = newBlock("await.suspend");
   llvm::BasicBlock *notSuspended = newBlock("await.ready");
   b.CreateCondBr(b.CreateICmpEQ(tag, b.getInt64(WT_SUSPEND)), suspendBB, notSuspended);
   setBlock(suspendBB);
@@ -151,7 +187,7 @@ Value *Codegen::emitDelegation(Value *aw, const char *stepFn) {
   b.CreateBr(step);
   setBlock(notSuspended);
   b.CreateStore(unboundValue(), b.CreateStructGEP(coroTy, fs->frame, 4));
-  return check(r);
+  return r;
 }
 
 bool containsSuspend(Expr *e) {

@@ -7,6 +7,8 @@
 #include "core/CoreInternal.h"
 #include "weft/rt/wrt_api.h"
 
+#include <cstring>
+
 namespace weft::rt {
 
 namespace {
@@ -179,6 +181,19 @@ WValue wrt_coro_new(WFunc *self, int64_t frameSize, WResumeFn resume) {
   frame->info = self ? self->info : nullptr;
   frame->func = self;
   return wrt_obj(frame);
+}
+
+// `await f(...)` of a known coroutine function runs f's first step in a
+// frame on the awaiting resume function's stack (docs/design.md, "Stack
+// frames for direct awaits"): most awaited coroutines finish without
+// suspending, and then the frame costs no allocation. Only a frame that does
+// suspend is copied to the heap, where the awaiter's `awaiting` slot keeps it.
+WValue wrt_coro_to_heap(WCoro *frame, int64_t frameSize) {
+  // Nothing points into a stack frame but its awaiter (which stores the copy
+  // it gets back): frames only point down the await chain.
+  auto *copy = static_cast<WCoro *>(gcAlloc(size_t(frameSize)));
+  std::memcpy(static_cast<void *>(copy), frame, size_t(frameSize));
+  return wrt_obj(copy);
 }
 
 WValue wrt_yield_from_step(WCoro *frame, WValue sub, WValue sent, int64_t mode) {

@@ -126,6 +126,7 @@ WValue wrt_raise_zero_div(int64_t which);
 
 // ---- generators and coroutines
 WValue wrt_coro_new(WFunc *self, int64_t frameSize, WResumeFn resume);
+WValue wrt_coro_to_heap(WCoro *frame, int64_t frameSize);
 WValue wrt_await_prepare(WValue awaitable);
 WValue wrt_await_step(WCoro *awaiter, WValue awaitable, WValue sent, int64_t mode);
 WValue wrt_yield_from_step(WCoro *frame, WValue iterable, WValue sent, int64_t mode);
