@@ -14,6 +14,9 @@ side, best of --reps, and prints a table of figures and ratios:
            (peak RSS as maxrss.c measures it, free of the runner's own)
   timers   1,000,000 sleeps of random length in [0, 1): wall time over 1 s
   headline 1,000 concurrent 100 ms sleeps, gathered: gather wall
+  awaits   1,000,000 awaits of a chain of 10 coroutines that never suspend:
+           ns per await, beside CPython running the same file (the peers
+           have no such workload; target under 5 ns)
 
 Targets (issue 3): spawn and switch within 1.5x of C, memory <= 128 B/task,
 timer overhead <= 0.15 s. --quick divides every N by 10. Not part of the
@@ -125,6 +128,13 @@ def main():
     print(f"{'weft/C':8} {ratio(w[1], c[1]):>14} {ratio(w[2], c[2]):>14} {ratio(w[3], c[3]):>10} "
           f"{ratio(w[4], c[4]):>11} {ratio(w[5], c[5]):>14} {ratio(w[6], c[6]):>11}")
     print("targets: spawn, switch <= 1.5x C; memory <= 128 B/task; timer overhead <= 0.15 s")
+
+    n_chain = 1_000_000 // scale
+    per_await = per_task("ns_per_await")
+    w_chain = best([weft_bin, "awaitchain", str(n_chain)], args.reps, per_await)[0]
+    py_chain = best([sys.executable, os.path.join(HERE, "bench.weft"), "awaitchain", str(n_chain // 10)], 1, per_await)[0]
+    print(f"\ndirect awaits: weft {fmt(w_chain, '{:.2f}')} ns/await, CPython {fmt(py_chain, '{:.1f}')} ns/await "
+          f"({ratio(py_chain, w_chain)} faster); target < 5 ns")
 
 
 if __name__ == "__main__":
