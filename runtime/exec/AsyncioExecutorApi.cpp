@@ -3,11 +3,13 @@
 // the native `concurrent.futures` module. A finished concurrent future posts
 // its outcome with callSoonThreadsafe, so the loop learns of it through its
 // eventfd wake-up and never polls; cancelling the asyncio future cancels the
-// concurrent one if it has not started (CPython's _chain_future).
+// concurrent one if it has not started (CPython's _chain_future). Also
+// run_coroutine_threadsafe, the same chain the other way round.
 #include "exec/Executor.h"
 
 #include "core/CoreInternal.h"
 #include "modules/AsyncioInternal.h"
+#include "task/Await.h"
 #include "task/Errors.h"
 #include "task/NativeCoro.h"
 
@@ -135,6 +137,68 @@ WValue toThreadImpl(WNativeFunc *, WValue *a) {
   return wrt_obj(p);
 }
 
+// asyncio.run_coroutine_threadsafe(coro, loop): any thread hands a
+// coroutine to [loop] and gets a concurrent.futures.Future for its outcome
+// (CPython's tasks.run_coroutine_threadsafe and futures._chain_future).
+
+/// Loop thread: the task finished; its outcome goes to the concurrent
+/// future (CPython's _set_concurrent_future_state).
+int taskDoneToConcurrent(void *cfp, void *taskp) {
+  auto *cf = static_cast<CFuture *>(cfp);
+  auto *task = static_cast<Future *>(taskp);
+  if (task->state == FutState::Cancelled) {
+    cfCancel(cf);
+    return 0;
+  }
+  if (!cfSetRunning(cf)) return 0;  // cancelled by its holder meanwhile
+  if (task->exception) {
+    markRetrieved(task);
+    cfSetException(cf, wrt_obj(task->exception));
+  } else {
+    cfSetResult(cf, task->result);
+  }
+  return 0;
+}
+
+int cancelTaskOnLoop(void *taskp, void *) {
+  futureCancel(static_cast<Future *>(taskp), wrt_unbound());
+  return 0;
+}
+
+/// Any thread: the concurrent future finished; a cancel reaches the task.
+void concurrentDoneToTask(void *taskp, CFuture *cf) {
+  auto *task = static_cast<Future *>(taskp);
+  if (cf->state != CFState::Cancelled || task->loop->isClosed()) return;
+  task->loop->callSoonThreadsafe(&cancelTaskOnLoop, task, nullptr);
+}
+
+/// Loop thread: wraps the coroutine in a task and chains the two futures.
+int startThreadsafe(void *coro, void *cfp) {
+  auto *cf = static_cast<CFuture *>(cfp);
+  EventLoop *loop = EventLoop::running();
+  WValue task = loop ? ensureFuture(loop, wrt_obj(coro)) : raise(T.RuntimeError, "no running event loop");
+  if (task.tag == WT_ERR) {
+    WObj *exc = fetchError();
+    if (cfSetRunning(cf)) cfSetException(cf, wrt_obj(exc));
+    return 0;
+  }
+  Future *t = asFuture(task);
+  addDoneCallback(t, &taskDoneToConcurrent, cf);
+  cfAddCallback(cf, &concurrentDoneToTask, t);
+  return 0;
+}
+
+WValue runCoroutineThreadsafe(WNativeFunc *, WValue *a) {
+  if (!isCoroutine(a[0])) return raise(T.TypeError, "A coroutine object is required");
+  if (a[1].tag != WT_OBJ || a[1].o->type != AT.loop)
+    return raiseTypeError("loop must be an event loop, not %s", typeName(a[1]));
+  EventLoop *loop = loopOf(a[1]);
+  if (loop->isClosed()) return raise(T.RuntimeError, "Event loop is closed");
+  CFuture *cf = newCFuture();
+  loop->callSoonThreadsafe(&startThreadsafe, a[0].o, cf);
+  return wrt_obj(cf);
+}
+
 WValue futuresInit() {
   initExecTypes();
   WValue m = newModule("concurrent.futures");
@@ -179,6 +243,7 @@ WValue concurrentInit() {
 void addExecutorApi(WValue m) {
   initExecTypes();
   moduleSet(m, "to_thread", makeNative("to_thread", toThreadImpl, "func, /, *args, **kwargs"));
+  moduleSet(m, "run_coroutine_threadsafe", makeNative("run_coroutine_threadsafe", runCoroutineThreadsafe, "coro, loop"));
   addMethod(AT.loop, "run_in_executor", loopRunInExecutor, "self, executor, func, /, *args");
   addMethod(AT.loop, "set_default_executor", loopSetDefaultExecutor, "self, executor, /");
 }
