@@ -1,5 +1,6 @@
 // AsyncioRun.cpp: asyncio.run (3.11's Runner) and
-// BaseEventLoop.run_until_complete. run() makes a fresh loop, runs the main
+// BaseEventLoop.run_until_complete, and the native halves of
+// asyncio.Runner (stdlib/asyncio/runners.weft). run() makes a fresh loop, runs the main
 // task to completion, then cancels the tasks left over and runs the loop
 // until they have finished (their `finally` blocks run, rule 39), reports
 // failures nobody retrieved, and closes the loop. An exception from the main
@@ -111,6 +112,39 @@ void restoreSigint() {
   interrupts.mainTask = nullptr;
 }
 
+/// Runner.run's body on [loopObj]: the main task to completion, with Ctrl-C
+/// handled as Runner._on_sigint does.
+WValue runMainTask(WValue loopObj, WValue main) {
+  EventLoop *loop = loopOf(loopObj);
+  WValue task = ensureFuture(loop, main);
+  if (task.tag != WT_ERR) installSigint(loop, reinterpret_cast<Task *>(task.o));
+  WValue r = task.tag == WT_ERR ? task : runUntilComplete(loopObj, task);
+  WObj *pending = r.tag == WT_ERR ? fetchError() : nullptr;
+  if (pending && interrupts.count > 0 && isInstance(wrt_obj(pending), T.CancelledError) &&
+      taskUncancel(reinterpret_cast<Task *>(task.o)) == 0) {
+    // The cancellation was Ctrl-C's: raise KeyboardInterrupt in its place.
+    WValue ki = newException(T.KeyboardInterrupt, nullptr);
+    reinterpret_cast<WException *>(ki.o)->context = wrt_obj(pending);
+    pending = ki.o;
+  }
+  restoreSigint();
+  loop->interruptHook = nullptr;
+  if (pending) return restoreError(pending);
+  return r;
+}
+
+/// Runner.close before loop.close(): the leftover tasks cancelled and run
+/// to their end, the default executor shut down, failures nobody retrieved
+/// logged.
+void shutdownRunnerLoop(WValue loopObj) {
+  EventLoop *loop = loopOf(loopObj);
+  cancelAllTasks(loopObj);
+  shutdownDefaultExecutor(loop);  // Runner.close: loop.shutdown_default_executor()
+  reportUnretrieved(loop);
+}
+
+bool isLoopObj(WValue v) { return v.tag == WT_OBJ && v.o->type == AT.loop; }
+
 WValue runImpl(WNativeFunc *, WValue *a) {
   WValue main = a[0];
   if (EventLoop::running()) return raise(T.RuntimeError, "asyncio.run() cannot be called from a running event loop");
@@ -125,26 +159,28 @@ WValue runImpl(WNativeFunc *, WValue *a) {
   }
   // Runner: the new loop is the current one until run() returns.
   setCurrentLoop(loopObj);
-  WValue task = ensureFuture(loop, main);
-  if (task.tag != WT_ERR) installSigint(loop, reinterpret_cast<Task *>(task.o));
-  WValue r = task.tag == WT_ERR ? task : runUntilComplete(loopObj, task);
+  WValue r = runMainTask(loopObj, main);
   WObj *pending = r.tag == WT_ERR ? fetchError() : nullptr;
-  if (pending && interrupts.count > 0 && isInstance(wrt_obj(pending), T.CancelledError) &&
-      taskUncancel(reinterpret_cast<Task *>(task.o)) == 0) {
-    // The cancellation was Ctrl-C's: raise KeyboardInterrupt in its place.
-    WValue ki = newException(T.KeyboardInterrupt, nullptr);
-    reinterpret_cast<WException *>(ki.o)->context = wrt_obj(pending);
-    pending = ki.o;
-  }
-  restoreSigint();
-  loop->interruptHook = nullptr;
-  cancelAllTasks(loopObj);
-  shutdownDefaultExecutor(loop);  // Runner.close: loop.shutdown_default_executor()
-  reportUnretrieved(loop);
+  shutdownRunnerLoop(loopObj);
   loop->close();
   setCurrentLoop(wrt_none());
   if (pending) return restoreError(pending);
   return r;
+}
+
+/// _asyncio._runner_run(loop, coro): Runner.run once stdlib/asyncio/runners.weft
+/// has checked its state.
+WValue runnerRunImpl(WNativeFunc *, WValue *a) {
+  if (!isLoopObj(a[0])) return raiseTypeError("expected an event loop, not %s", typeName(a[0]));
+  if (loopOf(a[0])->isClosed()) return raise(T.RuntimeError, "Event loop is closed");
+  return runMainTask(a[0], a[1]);
+}
+
+/// _asyncio._runner_shutdown(loop): Runner.close up to loop.close().
+WValue runnerShutdownImpl(WNativeFunc *, WValue *a) {
+  if (!isLoopObj(a[0])) return raiseTypeError("expected an event loop, not %s", typeName(a[0]));
+  if (!loopOf(a[0])->isClosed()) shutdownRunnerLoop(a[0]);
+  return wrt_none();
 }
 
 } // namespace
@@ -175,6 +211,8 @@ WValue runUntilComplete(WValue loopObj, WValue aw) {
 
 void addRunApi(WValue m) {
   moduleSet(m, "run", makeNative("run", runImpl, "main, /, *, debug=None"));
+  moduleSet(m, "_runner_run", makeNative("_runner_run", runnerRunImpl, "loop, coro, /"));
+  moduleSet(m, "_runner_shutdown", makeNative("_runner_shutdown", runnerShutdownImpl, "loop, /"));
 }
 
 } // namespace weft::rt
