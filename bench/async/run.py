@@ -113,6 +113,10 @@ def main():
         head = best(base + ["sleep", "1000", "0.1"], args.reps, per_task("elapsed_s"))
         mem_per = (mem[0] - mem0[0]) / n_mem if mem[0] and mem0[0] else None
         rows.append((name, spawn[0], spawn[2], switch[0], mem_per, timers[0] - 1 if timers[0] else None, head[0]))
+    n_chain = 1_000_000 // scale
+    per_await = per_task("ns_per_await")
+    w_chain = best([weft_bin, "awaitchain", str(n_chain)], args.reps, per_await)[0]
+    py_chain = best([sys.executable, os.path.join(HERE, "bench.weft"), "awaitchain", str(n_chain // 10)], 1, per_await)[0]
     shutil.rmtree(tmp, ignore_errors=True)
 
     def fmt(v, f):
@@ -128,11 +132,6 @@ def main():
     print(f"{'weft/C':8} {ratio(w[1], c[1]):>14} {ratio(w[2], c[2]):>14} {ratio(w[3], c[3]):>10} "
           f"{ratio(w[4], c[4]):>11} {ratio(w[5], c[5]):>14} {ratio(w[6], c[6]):>11}")
     print("targets: spawn, switch <= 1.5x C; memory <= 128 B/task; timer overhead <= 0.15 s")
-
-    n_chain = 1_000_000 // scale
-    per_await = per_task("ns_per_await")
-    w_chain = best([weft_bin, "awaitchain", str(n_chain)], args.reps, per_await)[0]
-    py_chain = best([sys.executable, os.path.join(HERE, "bench.weft"), "awaitchain", str(n_chain // 10)], 1, per_await)[0]
     print(f"\ndirect awaits: weft {fmt(w_chain, '{:.2f}')} ns/await, CPython {fmt(py_chain, '{:.1f}')} ns/await "
           f"({ratio(py_chain, w_chain)} faster); target < 5 ns")
 
