@@ -167,6 +167,16 @@ public:
   llvm::Value *packArgs(const std::vector<Expr *> &args, size_t &count);
   /// Evaluates [exprs] left to right into a fresh argument array.
   llvm::Value *evalArgs(const std::vector<Expr *> &exprs, bool laterSuspends);
+  /// The function in [name]'s global slot, for a direct call of a name no
+  /// builtin has: an unbound slot (the def has not run) raises NameError
+  /// before any argument is evaluated, as CPython's LOAD_GLOBAL does.
+  /// Continues in the block "[prefix].direct".
+  llvm::Value *loadDirectCallee(NameExpr *name, const std::string &prefix);
+  /// The internal function [symbol], declared with [fty] if not yet emitted.
+  llvm::Function *internalFunction(const std::string &symbol, llvm::FunctionType *fty);
+  /// A new internal function [symbol] to emit the body of, reusing the
+  /// declaration a direct call made before the definition.
+  llvm::Function *functionToDefine(const std::string &symbol, llvm::FunctionType *fty);
 
   // ---- statements (CodegenStmt.cpp)
   void emitBody(const StmtList &body);

@@ -112,14 +112,36 @@ static Value *emitSuper(Codegen &cg) {
   return cg.check(cg.callRT("wrt_super", {owner, selfArg}, "super"));
 }
 
+llvm::Function *Codegen::internalFunction(const std::string &symbol, llvm::FunctionType *fty) {
+  if (llvm::Function *f = mod->getFunction(symbol))
+    return f;
+  return llvm::Function::Create(fty, llvm::GlobalValue::InternalLinkage, symbol, *mod);
+}
+
+llvm::Function *Codegen::functionToDefine(const std::string &symbol, llvm::FunctionType *fty) {
+  llvm::Function *declared = mod->getFunction(symbol);
+  if (declared && declared->isDeclaration() && declared->getFunctionType() == fty)
+    return declared;
+  return llvm::Function::Create(fty, llvm::GlobalValue::InternalLinkage, symbol, *mod);
+}
+
 /// The LLVM function behind the direct calls of module-level [def].
 static llvm::Function *directTarget(Codegen &cg, FunctionDefStmt *def) {
-  std::string symbol = "weft." + def->name;
   llvm::FunctionType *fty = llvm::FunctionType::get(cg.abi->valueType(), {cg.abi->ptr(), cg.abi->ptr()}, false);
-  llvm::Function *target = cg.mod->getFunction(symbol);
-  if (!target)
-    target = llvm::Function::Create(fty, llvm::GlobalValue::InternalLinkage, symbol, *cg.mod);
-  return target;
+  return cg.internalFunction("weft." + def->name, fty);
+}
+
+Value *Codegen::loadDirectCallee(NameExpr *name, const std::string &prefix) {
+  Value *slot = b.CreateLoad(abi->valueType(), globalSlotPtr(name->slot), name->id);
+  llvm::BasicBlock *missing = newBlock(prefix + ".unbound");
+  llvm::BasicBlock *bound = newBlock(prefix + ".direct");
+  b.CreateCondBr(b.CreateICmpEQ(tagOf(slot), b.getInt64(WT_OBJ)), bound, missing,
+                 llvm::MDBuilder(ctx).createBranchWeights(1000, 1));
+  setBlock(missing);
+  callRT("wrt_raise_name_error", {internedName(name->id)});
+  b.CreateBr(excTarget());
+  setBlock(bound);
+  return slot;
 }
 
 /// A direct call of a function whose name no builtin has: an unbound slot
@@ -129,16 +151,7 @@ static llvm::Function *directTarget(Codegen &cg, FunctionDefStmt *def) {
 static Value *emitDirectCallNoBuiltin(Codegen &cg, NameExpr *name, FunctionDefStmt *def, CallExpr *c,
                                       bool argsSuspend) {
   auto &b = cg.b;
-  Value *slot = b.CreateLoad(cg.abi->valueType(), cg.globalSlotPtr(name->slot), name->id);
-  llvm::BasicBlock *missing = cg.newBlock("call.unbound");
-  llvm::BasicBlock *bound = cg.newBlock("call.direct");
-  b.CreateCondBr(b.CreateICmpEQ(cg.tagOf(slot), b.getInt64(WT_OBJ)), bound, missing,
-                 llvm::MDBuilder(cg.ctx).createBranchWeights(1000, 1));
-  cg.setBlock(missing);
-  cg.callRT("wrt_raise_name_error", {cg.internedName(name->id)});
-  b.CreateBr(cg.excTarget());
-  cg.setBlock(bound);
-  Spill callee(cg, slot, argsSuspend);
+  Spill callee(cg, cg.loadDirectCallee(name, "call"), argsSuspend);
   Value *argv = cg.evalArgs(c->args, false);
   Value *self = b.CreateIntToPtr(cg.payloadOf(callee.get()), cg.abi->ptr());
   Value *result = cg.check(b.CreateCall(directTarget(cg, def), {self, argv}, "call"));

@@ -39,13 +39,6 @@ FunctionDefStmt *Codegen::directAwaitTarget(Expr *awaited) {
   return it->second;
 }
 
-/// The internal function [symbol] of type [fty], declared if not yet emitted.
-static llvm::Function *declaredFunction(Codegen &cg, const std::string &symbol, llvm::FunctionType *fty) {
-  if (llvm::Function *f = cg.mod->getFunction(symbol))
-    return f;
-  return llvm::Function::Create(fty, llvm::GlobalValue::InternalLinkage, symbol, *cg.mod);
-}
-
 Value *Codegen::emitDirectAwait(CallExpr *c, FunctionDefStmt *def) {
   auto *name = static_cast<NameExpr *>(c->func);
   std::string symbol = "weft." + def->name;
@@ -55,18 +48,7 @@ Value *Codegen::emitDirectAwait(CallExpr *c, FunctionDefStmt *def) {
   for (Expr *a : c->args)
     argsSuspend |= containsSuspend(a);
 
-  // An unbound slot means the def has not run: NameError before the
-  // arguments, as CPython's LOAD_GLOBAL.
-  Value *slot = b.CreateLoad(abi->valueType(), globalSlotPtr(name->slot), name->id);
-  llvm::BasicBlock *missing = newBlock("await.unbound");
-  llvm::BasicBlock *bound = newBlock("await.direct");
-  b.CreateCondBr(b.CreateICmpEQ(tagOf(slot), b.getInt64(WT_OBJ)), bound, missing,
-                 llvm::MDBuilder(ctx).createBranchWeights(1000, 1));
-  setBlock(missing);
-  callRT("wrt_raise_name_error", {internedName(name->id)});
-  b.CreateBr(excTarget());
-  setBlock(bound);
-  Spill callee(*this, slot, argsSuspend);
+  Spill callee(*this, loadDirectCallee(name, "await"), argsSuspend);
   Value *argv = evalArgs(c->args, false);
   Value *self = b.CreateIntToPtr(payloadOf(callee.get()), p);
 
@@ -74,10 +56,9 @@ Value *Codegen::emitDirectAwait(CallExpr *c, FunctionDefStmt *def) {
   llvm::IRBuilder<> eb(fs->entry, fs->entry->begin());
   llvm::AllocaInst *frame = eb.CreateAlloca(b.getInt8Ty(), nullptr, def->name + ".frame");
   frame->setAlignment(llvm::Align(16));
-  llvm::Function *init =
-      declaredFunction(*this, symbol + ".init", llvm::FunctionType::get(b.getVoidTy(), {p, p, p, p}, false));
+  llvm::Function *init = internalFunction(symbol + ".init", llvm::FunctionType::get(b.getVoidTy(), {p, p, p, p}, false));
   llvm::Function *resume =
-      declaredFunction(*this, symbol + ".resume", llvm::FunctionType::get(abi->valueType(), {p, i64, i64, i64}, false));
+      internalFunction(symbol + ".resume", llvm::FunctionType::get(abi->valueType(), {p, i64, i64, i64}, false));
   Value *coroType = b.CreateLoad(p, b.CreateStructGEP(coroTy, fs->frame, 0), "coroutine.type");
   // Lifetime markers let the awaits of one function share stack space.
   b.CreateLifetimeStart(frame);

@@ -141,11 +141,7 @@ llvm::Function *Codegen::emitFunctionBody(Scope *scope, const std::string &symbo
   llvm::FunctionType *fty = resumable ? llvm::FunctionType::get(abi->valueType(), {p, i64, i64, i64}, false)
                                       : llvm::FunctionType::get(abi->valueType(), argTypes, false);
   std::string name = resumable ? symbol + ".resume" : symbol;
-  llvm::Function *declared = mod->getFunction(name);
-  if (declared && declared->isDeclaration() && declared->getFunctionType() == fty)
-    state.fn = declared; // declared earlier by a direct call
-  else
-    state.fn = llvm::Function::Create(fty, llvm::GlobalValue::InternalLinkage, name, *mod);
+  state.fn = functionToDefine(name, fty);
   state.entry = llvm::BasicBlock::Create(ctx, "entry", state.fn);
   setBlock(state.entry);
   if (resumable) {

@@ -55,15 +55,6 @@ void Codegen::finishFrame(const std::string &symbol, size_t nparams) {
   }
 }
 
-/// The internal function [symbol] of type [fty], reusing the declaration a
-/// direct call made before the definition.
-static llvm::Function *definedFunction(Codegen &cg, const std::string &symbol, llvm::FunctionType *fty) {
-  llvm::Function *declared = cg.mod->getFunction(symbol);
-  if (declared && declared->isDeclaration() && declared->getFunctionType() == fty)
-    return declared;
-  return llvm::Function::Create(fty, llvm::GlobalValue::InternalLinkage, symbol, *cg.mod);
-}
-
 /// Stores the arguments argv[0..nparams) into the frame fields that hold them.
 static void storeParams(Codegen &cg, Value *frame, Value *argv, size_t nparams) {
   for (size_t i = 0; i < nparams; ++i) {
@@ -82,7 +73,7 @@ llvm::Function *Codegen::emitFrameCreator(const std::string &symbol, size_t npar
   // init(frame, self, argv, type): the frame in place, for a direct await
   // (CodegenDirectAwait.cpp), as wrt_coro_new would fill it but inline, so
   // the optimiser folds the zeroing into the stores that follow.
-  llvm::Function *init = definedFunction(*this, symbol + ".init",
+  llvm::Function *init = functionToDefine(symbol + ".init",
                                          llvm::FunctionType::get(b.getVoidTy(), {p, p, p, p}, false));
   init->addFnAttr(llvm::Attribute::AlwaysInline);
   b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", init));
@@ -95,7 +86,7 @@ llvm::Function *Codegen::emitFrameCreator(const std::string &symbol, size_t npar
   storeParams(*this, frame0, init->getArg(2), nparams);
   b.CreateRetVoid();
 
-  auto *fn = definedFunction(*this, symbol, llvm::FunctionType::get(abi->valueType(), {p, p}, false));
+  auto *fn = functionToDefine(symbol, llvm::FunctionType::get(abi->valueType(), {p, p}, false));
   b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", fn));
   Value *coro = abi->call(b, "wrt_coro_new", {fn->getArg(0), size, resume}, "coro");
   llvm::BasicBlock *fail = llvm::BasicBlock::Create(ctx, "fail", fn);
