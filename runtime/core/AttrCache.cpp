@@ -41,6 +41,7 @@ enum class Hit : int64_t {
   BoundMethod,  ///< value: a function or native called with self prepended
   StaticMethod, ///< value: called with the arguments as they are
   ClassMethod,  ///< value: called with the class prepended
+  NativeMethod, ///< value: a builtin method taking exactly self + the site's args
 };
 
 struct CacheEntry {
@@ -114,12 +115,23 @@ bool methodEntry(WValue obj, WStr *name, int64_t argc, CacheEntry &out) {
           : simpleCall(info, argc + 1)      ? Hit::PlainMethod
                                             : Hit::BoundMethod;
   } else if (m.o->type->kind == Kind::NativeFunc) {
-    hit = Hit::BoundMethod;
+    // fut.done(), list.append(x): no binder when the site's arguments fill
+    // the parameters exactly, as callNative would decide on every call.
+    hit = simpleCall(reinterpret_cast<WNativeFunc *>(m.o)->info, argc + 1) ? Hit::NativeMethod
+                                                                          : Hit::BoundMethod;
   } else {
     return false;
   }
   out = {t, epoch, hit, 0, nullptr, m};
   return true;
+}
+
+/// [obj] followed by the [argc] arguments: in [small] when they fit.
+inline WValue *withSelf(WValue obj, int64_t argc, WValue *argv, WValue (&small)[8]) {
+  WValue *args = argc < 8 ? small : static_cast<WValue *>(gcAlloc(sizeof(WValue) * (argc + 1)));
+  args[0] = obj;
+  if (argc) std::memcpy(args + 1, argv, sizeof(WValue) * argc);
+  return args;
 }
 
 /// Calls the method [e] holds on [obj], as callMethodStr would.
@@ -128,10 +140,12 @@ WValue callEntry(const CacheEntry &e, WValue obj, int64_t argc, WValue *argv) {
   case Hit::PlainMethod: {
     WFunc *f = reinterpret_cast<WFunc *>(e.value.o);
     WValue small[8];
-    WValue *args = argc < 8 ? small : static_cast<WValue *>(gcAlloc(sizeof(WValue) * (argc + 1)));
-    args[0] = obj;
-    if (argc) std::memcpy(args + 1, argv, sizeof(WValue) * argc);
-    return f->code(f, args);
+    return f->code(f, withSelf(obj, argc, argv, small));
+  }
+  case Hit::NativeMethod: {
+    auto *f = reinterpret_cast<WNativeFunc *>(e.value.o);
+    WValue small[8];
+    return f->code(f, withSelf(obj, argc, argv, small));
   }
   case Hit::StaticMethod: return callKw(e.value, argc, argv, nullptr);
   case Hit::ClassMethod: return callWithSelf(e.value, wrt_obj(e.type), argc, argv);
