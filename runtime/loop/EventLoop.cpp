@@ -35,6 +35,8 @@ EventLoop::EventLoop() : selector_(new Selector()) {}
 EventLoop::~EventLoop() {
   delete selector_;
   gcBufferFree(inbox_);
+  gcBufferFree(liveTable);
+  gcBufferFree(failedTable);
 }
 
 EventLoop *EventLoop::running() { return tlsRunning; }

@@ -113,11 +113,19 @@ public:
   /// on the stack of whoever runs the loop while it runs.
   uintptr_t ownerHidden = 0;
   WObj *currentTask = nullptr;  ///< the task whose step is running
-  WObj *liveTasks = nullptr;    ///< head of the list of pending tasks
+  /// The pending tasks in creation order, with null holes where tasks
+  /// finished (runtime/task/Task.cpp). A table, not a linked list: libgc
+  /// marks a chain of a million tasks depth first and overflows its mark
+  /// stack, and each overflow rescans the heap.
+  WObj **liveTable = nullptr;
+  int64_t liveEnd = 0;          ///< slots of liveTable in use, holes included
+  int64_t liveCap = 0;
   int64_t liveTaskCount = 0;
-  WObj *failedTasks = nullptr;  ///< futures that failed, checked for "never retrieved"
-  int64_t failedCount = 0;      ///< length of that list
-  int64_t failedPruneAt = 1024; ///< prune retrieved ones when the list reaches this
+  /// Futures that failed, in order, checked for "never retrieved" at close
+  /// (runtime/task/Future.cpp).
+  WObj **failedTable = nullptr;
+  int64_t failedCount = 0;
+  int64_t failedCap = 0;
   bool debug = false;
 
   /// The ReadyFn that runs a Handle unless it was cancelled meanwhile.

@@ -91,7 +91,7 @@ WValue taskSetName(WNativeFunc *, WValue *a) {
   TASK_SELF;
   WValue s = isStr(a[1]) ? a[1] : str(a[1]);
   if (s.tag == WT_ERR) return s;
-  t->name = s;
+  t->name = s.o;
   return wrt_none();
 }
 WValue taskGetCoro(WNativeFunc *, WValue *a) {

@@ -40,15 +40,14 @@ int runUntilCompleteCb(void *loop, void *future) {
 /// Runner.close's _cancel_all_tasks.
 void cancelAllTasks(WValue loopObj) {
   EventLoop *loop = loopOf(loopObj);
-  std::vector<WValue> tasks;  // transient: every task is reachable from the loop
-  for (Task *t = reinterpret_cast<Task *>(loop->liveTasks); t; t = t->nextLive) tasks.push_back(wrt_obj(t));
-  if (tasks.empty()) return;
-  // all_tasks() order: creation order (the live list is newest first).
-  std::vector<WValue> ordered(tasks.rbegin(), tasks.rend());
+  // all_tasks() order: creation order. The vector is transient: every task
+  // is reachable from the loop.
+  std::vector<Task *> ordered = liveTasks(loop);
+  if (ordered.empty()) return;
   WValue *arr = static_cast<WValue *>(gcAlloc(sizeof(WValue) * ordered.size()));
   for (size_t i = 0; i < ordered.size(); ++i) {
-    arr[i] = ordered[i];
-    taskCancel(reinterpret_cast<Task *>(ordered[i].o), wrt_unbound());
+    arr[i] = wrt_obj(ordered[i]);
+    taskCancel(ordered[i], wrt_unbound());
   }
   WValue g = gather(loop, int64_t(ordered.size()), arr, true);
   if (g.tag != WT_ERR) g = runUntilComplete(loopObj, g);

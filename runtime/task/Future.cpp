@@ -8,6 +8,11 @@
 #include "task/Task.h"
 
 #include "core/Object.h"
+#include "loop/GcBuffer.h"
+
+#include <gc/gc.h>
+
+#include <cstring>
 
 namespace weft::rt {
 
@@ -32,34 +37,36 @@ bool isFuture(WValue v) {
   return t->kind == Kind::Future || t->kind == Kind::Task;
 }
 
-/// Keeps [f] on the loop's list of failed futures, for the "exception was
-/// never retrieved" log at close. The list is pruned of retrieved ones as it
-/// grows, so a long-running program does not keep every failure alive.
+/// Keeps [f] in the loop's table of failed futures, for the "exception was
+/// never retrieved" log at close. A full table is first pruned of retrieved
+/// ones, so a long-running program does not keep every failure alive.
 static void rememberFailed(Future *f) {
   EventLoop *loop = f->loop;
-  f->nextFailed = reinterpret_cast<Future *>(loop->failedTasks);
-  loop->failedTasks = &f->hdr;
-  if (++loop->failedCount < loop->failedPruneAt) return;
-  Future *kept = nullptr;
-  int64_t n = 0;
-  for (Future *g = f, *next; g; g = next) {
-    next = g->nextFailed;
-    if (!g->logTraceback) continue;
-    g->nextFailed = kept;
-    kept = g;
-    ++n;
+  if (loop->failedCount == loop->failedCap) {
+    int64_t n = 0;  // the retrieved ones pruned, in place
+    if (loop->failedTable) {
+      for (int64_t i = 0; i < loop->failedCount; ++i) {
+        WObj *o = loop->failedTable[i];
+        if (reinterpret_cast<Future *>(o)->logTraceback) loop->failedTable[n++] = o;
+      }
+      std::memset(loop->failedTable + n, 0, sizeof(WObj *) * (loop->failedCount - n));
+    }
+    loop->failedCount = n;
+    if (n * 2 > loop->failedCap || loop->failedCap == 0) {
+      int64_t cap = loop->failedCap ? loop->failedCap * 2 : 64;
+      WObj **table = gcBufferAlloc<WObj *>(cap);
+      if (n) std::memcpy(table, loop->failedTable, sizeof(WObj *) * n);
+      gcBufferFree(loop->failedTable);
+      loop->failedTable = table;
+      loop->failedCap = cap;
+    }
   }
-  // Restore the original order (oldest last, as pushed).
-  Future *rev = nullptr;
-  while (kept) {
-    Future *next = kept->nextFailed;
-    kept->nextFailed = rev;
-    rev = kept;
-    kept = next;
-  }
-  loop->failedTasks = rev ? &rev->hdr : nullptr;
-  loop->failedCount = n;
-  loop->failedPruneAt = n * 2 > 1024 ? n * 2 : 1024;
+  loop->failedTable[loop->failedCount++] = &f->hdr;
+}
+
+/// Room for callbacks in [f]'s `more` array.
+static int moreCapacity(const Future *f) {
+  return f->more ? int(GC_size(f->more) / sizeof(DoneCallback)) : 0;
 }
 
 /// __schedule_callbacks: hand every callback to call_soon, in order, and
@@ -72,7 +79,6 @@ static void scheduleCallbacks(Future *f) {
   f->ncallbacks = 0;
   f->cb0 = DoneCallback{nullptr, nullptr};
   f->more = nullptr;
-  f->moreCap = 0;
 }
 
 void addDoneCallback(Future *f, ReadyFn fn, void *a) {
@@ -84,12 +90,11 @@ void addDoneCallback(Future *f, ReadyFn fn, void *a) {
     f->cb0 = DoneCallback{fn, a};
   } else {
     int idx = f->ncallbacks - 1;
-    if (idx == f->moreCap) {
-      int cap = f->moreCap ? f->moreCap * 2 : 4;
+    if (idx == moreCapacity(f)) {
+      int cap = idx ? idx * 2 : 4;
       DoneCallback *n = static_cast<DoneCallback *>(gcAlloc(sizeof(DoneCallback) * cap));
       for (int i = 0; i < idx; ++i) n[i] = f->more[i];
       f->more = n;
-      f->moreCap = cap;
     }
     f->more[idx] = DoneCallback{fn, a};
   }
@@ -120,7 +125,6 @@ template <typename Keep> static int filterCallbacks(Future *f, Keep keep) {
   }
   f->cb0 = first;
   f->more = out;
-  f->moreCap = out ? n : 0;
   f->ncallbacks = kept;
   return removed;
 }
@@ -235,21 +239,20 @@ bool futureCancel(Future *f, WValue msg) {
 }
 
 void reportUnretrieved(EventLoop *loop) {
-  // The list is newest first; report in the order the failures happened.
-  Future *rev = nullptr;
-  for (Future *f = reinterpret_cast<Future *>(loop->failedTasks), *next; f; f = next) {
-    next = f->nextFailed;
-    f->nextFailed = rev;
-    rev = f;
-  }
-  loop->failedTasks = nullptr;
-  loop->failedCount = 0;
-  for (Future *f = rev; f; f = f->nextFailed) {
+  // In the order the failures happened. The table is taken first: logging
+  // runs Weft code that may fail more futures.
+  WObj **table = loop->failedTable;
+  int64_t n = loop->failedCount;
+  loop->failedTable = nullptr;
+  loop->failedCount = loop->failedCap = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    Future *f = reinterpret_cast<Future *>(table[i]);
     if (!f->logTraceback || !f->exception) continue;
     f->logTraceback = 0;
     const char *what = f->kind == FutKind::Task ? "Task" : "Future";
     logError(std::string(what) + " exception was never retrieved", "future: " + futureRepr(f), f->exception);
   }
+  gcBufferFree(table);
 }
 
 } // namespace weft::rt

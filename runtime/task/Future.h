@@ -32,18 +32,16 @@ struct Future {
   EventLoop *loop;
   FutState state;
   FutKind kind;
-  uint8_t logTraceback;    ///< failed and the exception was never retrieved
-  uint8_t cancelRequested; ///< gathering futures: a cancel reached a child
-  int32_t ncallbacks;      ///< callbacks in cb0 (first) and more[0..]
-  int32_t moreCap;
-  uint8_t gatherMark;      ///< set while gather() builds its children (duplicate check)
-  WValue result;           ///< FINISHED without exception
-  WObj *exception;         ///< FINISHED with exception, else null
-  WValue cancelMessage;    ///< cancel(msg): UNBOUND for None
-  WObj *cancelledExc;      ///< _cancelled_exc: the CancelledError to re-raise
-  DoneCallback cb0;        ///< the common case is one waiter: no array
-  DoneCallback *more;      ///< GC array for further callbacks
-  Future *nextFailed;      ///< the loop's list of futures to check for "never retrieved"
+  uint8_t logTraceback;        ///< failed and the exception was never retrieved
+  uint8_t cancelRequested : 1; ///< gathering futures: a cancel reached a child
+  uint8_t gatherMark : 1;      ///< set while gather() builds its children (duplicate check)
+  int32_t ncallbacks;          ///< callbacks in cb0 (first) and more[0..]
+  WValue result;               ///< FINISHED without exception
+  WObj *exception;             ///< FINISHED with exception, else null
+  WValue cancelMessage;        ///< cancel(msg): UNBOUND for None
+  WObj *cancelledExc;          ///< _cancelled_exc: the CancelledError to re-raise
+  DoneCallback cb0;            ///< the common case is one waiter: no array
+  DoneCallback *more;          ///< GC array for further callbacks; its GC_size is its capacity
 };
 
 /// Types of the asyncio objects; set by the asyncio module (null in unit tests

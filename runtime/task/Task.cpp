@@ -7,9 +7,11 @@
 #include "task/Errors.h"
 
 #include "core/Object.h"
+#include "loop/GcBuffer.h"
 #include "weft/rt/wrt_api.h"
 
 #include <atomic>
+#include <cstring>
 #include <vector>
 
 namespace weft::rt {
@@ -19,20 +21,39 @@ namespace {
 std::atomic<int64_t> taskNameCounter{0};
 
 void linkLive(EventLoop *loop, Task *t) {
-  Task *head = reinterpret_cast<Task *>(loop->liveTasks);
-  t->nextLive = head;
-  if (head) head->prevLive = t;
-  loop->liveTasks = &t->fut.hdr;
+  if (loop->liveEnd == loop->liveCap) {
+    if (loop->liveTaskCount * 2 <= loop->liveEnd && loop->liveEnd > 0) {
+      // Mostly holes: close them up in place, keeping creation order.
+      int64_t n = 0;
+      for (int64_t i = 0; i < loop->liveEnd; ++i) {
+        if (WObj *o = loop->liveTable[i]) {
+          reinterpret_cast<Task *>(o)->liveSlot = n;
+          loop->liveTable[n++] = o;
+        }
+      }
+      std::memset(loop->liveTable + n, 0, sizeof(WObj *) * (loop->liveEnd - n));
+      loop->liveEnd = n;
+    } else {
+      int64_t cap = loop->liveCap ? loop->liveCap * 2 : 64;
+      WObj **table = gcBufferAlloc<WObj *>(cap);
+      if (loop->liveEnd) std::memcpy(table, loop->liveTable, sizeof(WObj *) * loop->liveEnd);
+      gcBufferFree(loop->liveTable);
+      loop->liveTable = table;
+      loop->liveCap = cap;
+    }
+  }
+  t->liveSlot = loop->liveEnd;
+  loop->liveTable[loop->liveEnd++] = &t->fut.hdr;
   ++loop->liveTaskCount;
 }
 
 void unlinkLive(Task *t) {
   EventLoop *loop = t->fut.loop;
-  if (t->prevLive) t->prevLive->nextLive = t->nextLive;
-  else loop->liveTasks = t->nextLive ? &t->nextLive->fut.hdr : nullptr;
-  if (t->nextLive) t->nextLive->prevLive = t->prevLive;
-  t->prevLive = t->nextLive = nullptr;
-  --loop->liveTaskCount;
+  if (t->liveSlot < 0) return;
+  loop->liveTable[t->liveSlot] = nullptr;
+  t->liveSlot = -1;
+  // The last pending task gone: start again at the front.
+  if (--loop->liveTaskCount == 0) loop->liveEnd = 0;
 }
 
 /// Schedules a step that throws [exc] into the coroutine (CPython:
@@ -167,7 +188,7 @@ Task *newTask(EventLoop *loop, WCoro *coro, WValue name) {
   t->fut.cancelMessage = wrt_unbound();
   t->coro = coro;
   t->logDestroyPending = 1;
-  if (name.tag == WT_OBJ) t->name = name;
+  if (name.tag == WT_OBJ) t->name = name.o;
   else t->nameNumber = ++taskNameCounter;
   linkLive(loop, t);
   loop->callSoon(&taskStepCallback, t, nullptr);
@@ -178,7 +199,7 @@ bool taskCancel(Task *t, WValue msg) {
   t->fut.logTraceback = 0;
   if (isDone(&t->fut)) return false;
   // 3.11: every request counts, and returns True (rule 8).
-  ++t->numCancelsRequested;
+  if (t->numCancelsRequested < INT32_MAX) ++t->numCancelsRequested;
   if (t->futWaiter && futureCancel(t->futWaiter, msg)) {
     // Keep futWaiter: it may be a task that swallows the cancel, so a later
     // cancel() must reach it again.
@@ -196,16 +217,23 @@ int64_t taskUncancel(Task *t) {
 }
 
 WValue taskName(Task *t) {
-  if (t->name.tag == WT_UNBOUND) t->name = newStr("Task-" + std::to_string(t->nameNumber));
-  return t->name;
+  if (!t->name) t->name = newStr("Task-" + std::to_string(t->nameNumber)).o;
+  return wrt_obj(t->name);
+}
+
+std::vector<Task *> liveTasks(EventLoop *loop) {
+  std::vector<Task *> tasks;
+  tasks.reserve(loop->liveTaskCount);
+  for (int64_t i = 0; i < loop->liveEnd; ++i)
+    if (WObj *o = loop->liveTable[i]) tasks.push_back(reinterpret_cast<Task *>(o));
+  return tasks;
 }
 
 WValue allTasks(EventLoop *loop) {
-  std::vector<WObj *> tasks;  // transient: the tasks stay reachable from the loop
-  for (Task *t = reinterpret_cast<Task *>(loop->liveTasks); t; t = t->nextLive) tasks.push_back(&t->fut.hdr);
   WValue set = newSet();
-  for (size_t i = tasks.size(); i-- > 0;) {
-    if (wrt_set_add(set, wrt_obj(tasks[i])).tag == WT_ERR) return wrt_errv();
+  // The vector is transient: the tasks stay reachable from the loop.
+  for (Task *t : liveTasks(loop)) {
+    if (wrt_set_add(set, wrt_obj(t)).tag == WT_ERR) return wrt_errv();
   }
   return set;
 }

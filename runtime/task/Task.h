@@ -10,18 +10,20 @@
 
 #include "task/Future.h"
 
+#include <vector>
+
 namespace weft::rt {
 
 struct Task {
-  Future fut;              ///< a Task is a Future (same first member)
+  Future fut;                  ///< a Task is a Future (same first member)
   WCoro *coro;
-  Future *futWaiter;       ///< the future this task waits on (_fut_waiter)
-  WValue name;             ///< a str, or UNBOUND until get_name() makes "Task-N"
-  int64_t nameNumber;      ///< N of the default name
-  int64_t numCancelsRequested;
+  Future *futWaiter;           ///< the future this task waits on (_fut_waiter)
+  WObj *name;                  ///< a str, or null until get_name() makes "Task-N"
+  int64_t nameNumber;          ///< N of the default name
+  int64_t liveSlot;            ///< index in the loop's liveTable while pending, else -1
+  int32_t numCancelsRequested;
   uint8_t mustCancel;
   uint8_t logDestroyPending;
-  Task *prevLive, *nextLive;  ///< the loop's list of pending tasks
 };
 
 /// create_task: wraps [coro] (a coroutine frame) and schedules its first step
@@ -39,6 +41,9 @@ WValue taskName(Task *t);
 
 /// The task whose step is running on [loop], or null.
 inline Task *currentTask(EventLoop *loop) { return reinterpret_cast<Task *>(loop->currentTask); }
+
+/// The pending tasks of [loop] in creation order.
+std::vector<Task *> liveTasks(EventLoop *loop);
 
 /// all_tasks(): the pending tasks of [loop] in creation order, as a set.
 WValue allTasks(EventLoop *loop);
