@@ -23,6 +23,7 @@ namespace {
 int copyOutcome(void *afp, void *cfp) {
   auto *af = static_cast<Future *>(afp);
   auto *cf = static_cast<CFuture *>(cfp);
+  af->loop->threadsafeCallArrived();
   if (isDone(af)) return 0;  // cancelled meanwhile
   if (cf->state == CFState::Cancelled) futureCancel(af, wrt_unbound());
   else if (cf->exception.tag != WT_UNBOUND) futureSetExceptionRaw(af, cf->exception.o);
@@ -76,6 +77,8 @@ WValue runInExecutor(EventLoop *loop, WValue executor, WValue fn, WObj *args, WO
   if (cf.tag == WT_ERR) return cf;
   Future *af = newFuture(loop);
   addDoneCallback(af, &onAsyncioDone, cf.o);
+  // The answer comes back through callSoonThreadsafe (copyOutcome).
+  loop->expectThreadsafeCall();
   cfAddCallback(reinterpret_cast<CFuture *>(cf.o), &onConcurrentDone, af);
   return wrt_obj(af);
 }

@@ -20,6 +20,10 @@ constexpr size_t kMinScheduledForCompaction = 100;
 constexpr int64_t kMaxPollNs = int64_t(24) * 3600 * 1000000000;
 
 thread_local EventLoop *tlsRunning = nullptr;
+// How long runOnce watches for an expected cross-thread call before it
+// blocks in epoll (expectThreadsafeCall). A thread-pool round trip of a tiny
+// job takes about 10 us when neither side sleeps.
+constexpr int64_t kSpinForWakeupNs = 50000;
 } // namespace
 
 void *EventLoop::operator new(size_t n) {
@@ -98,6 +102,18 @@ void EventLoop::cancel(Handle *h) {
   h->cancelled = 1;
   // CPython's _timer_handle_cancelled: count it only while it is in the heap.
   if (h->scheduled) ++cancelledTimers_;
+}
+
+bool EventLoop::spinForWakeup(int64_t timeout) {
+  int64_t limit = timeout < 0 || timeout > kSpinForWakeupNs ? kSpinForWakeupNs : timeout;
+  int64_t start = monoNs();
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (wakeupPending_.load(std::memory_order_acquire)) return true;
+      __builtin_ia32_pause();
+    }
+    if (monoNs() - start >= limit) return false;
+  }
 }
 
 void EventLoop::callSoonThreadsafe(ReadyFn fn, void *a, void *b) {
@@ -187,6 +203,10 @@ int EventLoop::runOnce() {
   // work (PITFALLS.md). A non-zero wait still goes through epoll so that
   // call_soon_threadsafe can interrupt it through the eventfd.
   bool pending = wakeupPending_.load(std::memory_order_acquire);
+  if (timeout != 0 && !pending && expectedCalls_ > 0 && spinArmed_) {
+    if (spinForWakeup(timeout)) timeout = 0;
+    else spinArmed_ = false;
+  }
   if (timeout != 0 || pending || (selector_ && selector_->watched() > 0)) {
     if (!selector_) return -2;
     ++polls_;
