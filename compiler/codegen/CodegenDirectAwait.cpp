@@ -77,7 +77,7 @@ Value *Codegen::emitDirectAwait(CallExpr *c, FunctionDefStmt *def) {
   // what it yielded, as wrt_await_step does for a heap frame.
   setBlock(moved);
   auto *copy = llvm::cast<llvm::CallInst>(callRT("wrt_coro_to_heap", {frame, b.getInt64(0)}, "frame.copy"));
-  b.CreateStore(copy, b.CreateStructGEP(coroTy, fs->frame, 4, "awaiting"));
+  b.CreateStore(b.CreateIntToPtr(payloadOf(copy), abi->ptr()), b.CreateStructGEP(coroTy, fs->frame, 4, "awaiting"));
   b.CreateStore(b.CreateLoad(abi->valueType(), b.CreateStructGEP(coroTy, frame, 3)),
                 b.CreateStructGEP(coroTy, fs->frame, 3, "yielded"));
   b.CreateLifetimeEnd(frame);

@@ -26,8 +26,10 @@ Codegen::Codegen(Module &m, const SourceManager &sm, llvm::LLVMContext &ctx, con
   // WFunc: hdr, code, info, defaults, cells, ncells, dict, owner.
   funcTy = llvm::StructType::create(ctx, {p, p, p, p, p, b.getInt64Ty(), p, abi->valueType()}, "weft.func");
   // WCoro: hdr, resume, state, yielded, awaiting, handled, info, func, running.
-  coroTy = llvm::StructType::create(ctx, {p, p, b.getInt64Ty(), abi->valueType(), abi->valueType(), abi->valueType(), p, p,
-                                          b.getInt64Ty()}, "weft.coro");
+  // WCoro of wrt_value.h: type, resume, state, yielded, awaiting, handled,
+  // info, func, running.
+  coroTy = llvm::StructType::create(ctx, {p, p, b.getInt64Ty(), abi->valueType(), p, p, p, p, b.getInt64Ty()},
+                                    "weft.coro");
 }
 
 std::string moduleInitSymbol(const std::string &name) { return "weft.module." + name + ".init"; }

@@ -144,7 +144,8 @@ Value *Codegen::emitAwait(Value *x) {
 /// [stepFn] (wrt_await_step or wrt_yield_from_step); a WT_SUSPEND result
 /// suspends this frame too, and resuming steps [aw] again with what was sent.
 Value *Codegen::emitDelegation(Value *aw, const char *stepFn) {
-  b.CreateStore(aw, b.CreateStructGEP(coroTy, fs->frame, 4, "awaiting"));
+  // An awaitable or iterator is always an object: the slot keeps its pointer.
+  b.CreateStore(b.CreateIntToPtr(payloadOf(aw), abi->ptr()), b.CreateStructGEP(coroTy, fs->frame, 4, "awaiting"));
   return check(emitStepLoop(stepFn, false));
 }
 
@@ -164,7 +165,8 @@ Value *Codegen::emitStepLoop(const char *stepFn, bool firstStepDone) {
   }
   // The direct await: for a coroutine this calls its resume function now;
   // only a real suspension returns to the task (and the loop).
-  Value *awaiting = b.CreateLoad(abi->valueType(), b.CreateStructGEP(coroTy, fs->frame, 4));
+  Value *awaitingPtr = b.CreateLoad(abi->ptr(), b.CreateStructGEP(coroTy, fs->frame, 4));
+  Value *awaiting = makeValue(b.getInt64(WT_OBJ), b.CreatePtrToInt(awaitingPtr, b.getInt64Ty()));
   Value *r = callRT(stepFn, {fs->frame, awaiting, makeValue(sentTag, sentPayload), mode}, "awaited");
   Value *tag = tagOf(r);
   llvm::BasicBlock *notSuspended = newBlock("await.ready");
@@ -177,7 +179,7 @@ Value *Codegen::emitStepLoop(const char *stepFn, bool firstStepDone) {
   mode->addIncoming(fs->fn->getArg(3), resumeBB);
   b.CreateBr(step);
   setBlock(notSuspended);
-  b.CreateStore(unboundValue(), b.CreateStructGEP(coroTy, fs->frame, 4));
+  b.CreateStore(llvm::ConstantPointerNull::get(llvm::PointerType::get(ctx, 0)), b.CreateStructGEP(coroTy, fs->frame, 4));
   return r;
 }
 

@@ -59,7 +59,7 @@ WValue agenStepResume(WCoro *frame, WValue value, int64_t mode) {
   }
   WValue r = resumeFrame(g, v, m);
   if (r.tag == WT_SUSPEND) {
-    if (g->awaiting.tag != WT_UNBOUND) {
+    if (g->awaiting) {
       frame->yielded = g->yielded; // an await inside the generator: pass it up
       return r;
     }

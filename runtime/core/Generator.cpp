@@ -41,14 +41,14 @@ WValue resumeFrame(WCoro *frame, WValue value, int64_t mode) {
   // The frame keeps its own handled exception while suspended inside an
   // except block; the caller's is visible otherwise (CPython's exc_info stack).
   WValue outer = getHandled();
-  if (frame->handled.tag != WT_UNBOUND) setHandled(frame->handled);
+  if (frame->handled) setHandled(frameHandled(frame));
   frame->running = 1;
   WValue r = frame->resume(frame, value, mode);
   frame->running = 0;
   WValue inner = getHandled();
-  frame->handled = (r.tag == WT_SUSPEND && !(inner.tag == outer.tag && inner.bits == outer.bits))
-                       ? inner
-                       : wrt_unbound();
+  saveFrameHandled(frame, r.tag == WT_SUSPEND && !(inner.tag == outer.tag && inner.bits == outer.bits)
+                              ? inner
+                              : wrt_unbound());
   setHandled(outer);
   if (r.tag == WT_SUSPEND) return r;
   frame->state = -1;

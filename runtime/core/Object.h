@@ -352,6 +352,9 @@ bool errMatchesClear(WTypeObj *t);
 /// (WCoro::handled) so it stays with its task.
 WValue getHandled();
 void setHandled(WValue exc);
+/// A frame's saved handled exception (an instance or null) as a value, and back.
+inline WValue frameHandled(const WCoro *c) { return c->handled ? wrt_obj(c->handled) : wrt_unbound(); }
+inline void saveFrameHandled(WCoro *c, WValue exc) { c->handled = exc.tag == WT_OBJ ? exc.o : nullptr; }
 /// CPython's `str(e)`.
 WValue excStr(WValue exc);
 /// Writes CPython's report of an uncaught exception (with chained

@@ -89,8 +89,8 @@ int taskStep(Task *t, WObj *exc) {
   // The exception being handled belongs to the task: swap it in and out.
   // Usually nobody is handling an exception on either side: skip the store.
   WValue prevHandled = getHandled();
-  bool swapHandled = coro->handled.tag != WT_UNBOUND || prevHandled.tag != WT_UNBOUND;
-  if (swapHandled) setHandled(coro->handled);
+  bool swapHandled = coro->handled || prevHandled.tag != WT_UNBOUND;
+  if (swapHandled) setHandled(frameHandled(coro));
   WValue r;
   if (coro->state == -1) {
     // Someone awaited the coroutine directly and finished it.
@@ -103,7 +103,7 @@ int taskStep(Task *t, WObj *exc) {
     coro->running = 0;
   }
   WValue nowHandled = getHandled();
-  coro->handled = nowHandled;
+  saveFrameHandled(coro, nowHandled);
   if (swapHandled || nowHandled.tag != WT_UNBOUND) setHandled(prevHandled);
   loop->currentTask = prevTask;
 

@@ -166,12 +166,12 @@ WValue agenResume(WCoro *c, WValue value, int64_t mode) {
     c->state = 1;
     return WValue{WT_SUSPEND, {0}};
   case 1: // the await suspends: what the task sees is in yielded
-    c->awaiting = S("future");
+    c->awaiting = S("future").o;
     c->yielded = S("future");
     c->state = 2;
     return WValue{WT_SUSPEND, {0}};
   case 2:
-    c->awaiting = wrt_unbound();
+    c->awaiting = nullptr;
     c->yielded = value;
     c->state = 3;
     return WValue{WT_SUSPEND, {0}};

@@ -121,8 +121,8 @@ struct WCoro {
   WResumeFn resume;
   int64_t state;       ///< 0 = not started, -1 = finished, else resume point
   WValue yielded;      ///< what the last suspension yielded (a future, None, or a generator's value)
-  WValue awaiting;     ///< the awaitable a suspended await is waiting on (frame chaining)
-  WValue handled;      ///< the exception being handled in this frame (bare raise, __context__)
+  WObj *awaiting;      ///< the awaitable a suspended await is waiting on (frame chaining), or null
+  WObj *handled;       ///< the exception being handled in this frame (bare raise, __context__), or null
   const WFuncInfo *info;
   WFunc *func;         ///< the function object that created the frame (cells)
   int64_t running;     ///< 1 while executing ("already executing" errors)
