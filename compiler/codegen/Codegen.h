@@ -217,7 +217,7 @@ public:
   ScalarKinds analyseScalars(Scope *scope, size_t nparams, const StmtList *body, Expr *lambdaBody,
                              const std::vector<ScalarKind> &seeds);
   llvm::Value *funcInfo(Scope *scope, const std::string &name, std::vector<Param> &params, int flags,
-                        SourceRange range);
+                        SourceRange range, const std::string &symbol);
 
   // ---- generators and coroutines (CodegenResume.cpp)
   /// Turns the resume function's slots that are live across a suspension
@@ -236,6 +236,17 @@ public:
   /// Gives each stack frame of a direct await its callee's frame type and
   /// size, once every frame type is known.
   void completeStackFrames();
+  /// The rest of an await whose first step returned [first]: on WT_SUSPEND
+  /// (block [suspendedName]) [onSuspend] runs and the generic step loop
+  /// follows; otherwise [onReturn] runs. Returns the checked result.
+  llvm::Value *afterFirstStep(llvm::Value *first, const char *suspendedName, llvm::function_ref<void()> onReturn,
+                              llvm::function_ref<void()> onSuspend);
+  /// `await obj.m(args)` in a coroutine, positional arguments only: the
+  /// method call, or null when the await takes the generic path.
+  CallExpr *methodAwaitTarget(Expr *awaited);
+  /// Such an await through wrt_await_method_ic, which runs a cached compiled
+  /// `async def` in a buffer on this stack until it suspends.
+  llvm::Value *emitMethodAwait(CallExpr *c);
 
   // ---- state
   Module &ast;

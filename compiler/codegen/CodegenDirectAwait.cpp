@@ -10,6 +10,9 @@
 // because nothing can point into the stack frame but this awaiter: the
 // coroutine object is never visible to the program, and frames only point
 // down the await chain (docs/design.md, "Stack frames for direct awaits").
+// `await obj.m(args)` gets the same treatment at run time: the callee is
+// known only once the method site's cache names a compiled `async def`, so
+// the stack buffer has a fixed size and wrt_await_method_ic decides.
 #include "codegen/Codegen.h"
 
 #include "weft/rt/wrt_builtin_names.h"
@@ -64,23 +67,36 @@ Value *Codegen::emitDirectAwait(CallExpr *c, FunctionDefStmt *def) {
   b.CreateLifetimeStart(frame);
   b.CreateCall(init, {frame, self, argv, coroType});
   Value *first = b.CreateCall(resume, {frame, b.getInt64(WT_NONE), b.getInt64(0), b.getInt64(WRESUME_SEND)}, "awaited");
-  llvm::BasicBlock *moved = newBlock("await.to.heap");
+  llvm::CallInst *copy = nullptr;
+  Value *r = afterFirstStep(
+      first, "await.to.heap", [&] { b.CreateLifetimeEnd(frame); },
+      [&] {
+        // It suspended: its frame moves to the heap, and this frame suspends
+        // on what it yielded, as wrt_await_step does for a heap frame.
+        copy = llvm::cast<llvm::CallInst>(callRT("wrt_coro_to_heap", {frame, b.getInt64(0)}, "frame.copy"));
+        b.CreateStore(b.CreateIntToPtr(payloadOf(copy), abi->ptr()),
+                      b.CreateStructGEP(coroTy, fs->frame, 4, "awaiting"));
+        b.CreateStore(b.CreateLoad(abi->valueType(), b.CreateStructGEP(coroTy, frame, 3)),
+                      b.CreateStructGEP(coroTy, fs->frame, 3, "yielded"));
+        b.CreateLifetimeEnd(frame);
+      });
+  stackFrames.push_back({frame, copy, symbol});
+  return r;
+}
+
+Value *Codegen::afterFirstStep(Value *first, const char *suspendedName, llvm::function_ref<void()> onReturn,
+                               llvm::function_ref<void()> onSuspend) {
+  llvm::BasicBlock *suspended = newBlock(suspendedName);
   llvm::BasicBlock *returned = newBlock("await.returned");
   llvm::BasicBlock *done = newBlock("await.done");
-  b.CreateCondBr(b.CreateICmpEQ(tagOf(first), b.getInt64(WT_SUSPEND)), moved, returned,
+  b.CreateCondBr(b.CreateICmpEQ(tagOf(first), b.getInt64(WT_SUSPEND)), suspended, returned,
                  llvm::MDBuilder(ctx).createBranchWeights(1, 1000));
   setBlock(returned);
-  b.CreateLifetimeEnd(frame);
+  onReturn();
   b.CreateBr(done);
 
-  // It suspended: its frame moves to the heap, and this frame suspends on
-  // what it yielded, as wrt_await_step does for a heap frame.
-  setBlock(moved);
-  auto *copy = llvm::cast<llvm::CallInst>(callRT("wrt_coro_to_heap", {frame, b.getInt64(0)}, "frame.copy"));
-  b.CreateStore(b.CreateIntToPtr(payloadOf(copy), abi->ptr()), b.CreateStructGEP(coroTy, fs->frame, 4, "awaiting"));
-  b.CreateStore(b.CreateLoad(abi->valueType(), b.CreateStructGEP(coroTy, frame, 3)),
-                b.CreateStructGEP(coroTy, fs->frame, 3, "yielded"));
-  b.CreateLifetimeEnd(frame);
+  setBlock(suspended);
+  onSuspend();
   Value *later = emitStepLoop("wrt_await_step", true);
   llvm::BasicBlock *laterDone = b.GetInsertBlock();
   b.CreateBr(done);
@@ -89,7 +105,6 @@ Value *Codegen::emitDirectAwait(CallExpr *c, FunctionDefStmt *def) {
   llvm::PHINode *r = b.CreatePHI(abi->valueType(), 2, "awaited");
   r->addIncoming(first, returned);
   r->addIncoming(later, laterDone);
-  stackFrames.push_back({frame, copy, symbol});
   return check(r);
 }
 
@@ -103,6 +118,57 @@ void Codegen::completeStackFrames() {
     use.toHeap->setArgOperand(1, size);
   }
   stackFrames.clear();
+}
+
+} // namespace weft
+
+namespace weft {
+
+namespace {
+/// Room on the awaiter's stack for the frame of an awaited method: the
+/// header and 27 slots, enough for the asyncio primitives' methods and most
+/// user methods; a larger frame is allocated as before.
+constexpr int64_t kMethodFrameBytes = 512;
+} // namespace
+
+CallExpr *Codegen::methodAwaitTarget(Expr *awaited) {
+  auto *c = dynamic_cast<CallExpr *>(awaited);
+  // A coroutine awaiter, as for directAwaitTarget: the protocol of its
+  // header's `awaiting` and `yielded` is the one wrt_await_method_ic keeps.
+  if (!c || !fs || !fs->resumable || !fs->scope || !fs->scope->isAsync || fs->scope->isGenerator ||
+      !c->keywords.empty() || c->args.size() >= 7 || !dynamic_cast<AttributeExpr *>(c->func))
+    return nullptr;
+  for (Expr *a : c->args)
+    if (a->kind == ExprKind::Starred)
+      return nullptr;
+  return c;
+}
+
+Value *Codegen::emitMethodAwait(CallExpr *c) {
+  auto *attr = static_cast<AttributeExpr *>(c->func);
+  bool argsSuspend = false;
+  for (Expr *a : c->args)
+    argsSuspend |= containsSuspend(a);
+  Spill obj(*this, emitExpr(attr->value), argsSuspend);
+  Value *argv = evalArgs(c->args, false);
+
+  llvm::IRBuilder<> eb(fs->entry, fs->entry->begin());
+  llvm::AllocaInst *buf =
+      eb.CreateAlloca(llvm::ArrayType::get(b.getInt8Ty(), kMethodFrameBytes), nullptr, attr->attr + ".frame");
+  buf->setAlignment(llvm::Align(16));
+  // The buffer is dead once the call returns: a frame that suspended has
+  // been copied to the heap by then.
+  Value *self = obj.get();
+  Value *name = internedName(attr->attr);
+  Value *site = cacheSite(attr->attr);
+  b.CreateLifetimeStart(buf, b.getInt64(kMethodFrameBytes));
+  Value *first = callRT("wrt_await_method_ic",
+                        {fs->frame, self, name, b.getInt64(c->args.size()), argv, site, buf,
+                         b.getInt64(kMethodFrameBytes)},
+                        "awaited");
+  b.CreateLifetimeEnd(buf, b.getInt64(kMethodFrameBytes));
+  // A suspension left `awaiting` set: from then on the await is the generic one.
+  return afterFirstStep(first, "await.suspended", [] {}, [] {});
 }
 
 } // namespace weft

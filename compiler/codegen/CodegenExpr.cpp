@@ -559,6 +559,8 @@ Value *Codegen::emitExpr(Expr *e) {
     Expr *awaited = static_cast<AwaitExpr *>(e)->value;
     if (FunctionDefStmt *def = directAwaitTarget(awaited))
       return emitDirectAwait(static_cast<CallExpr *>(awaited), def);
+    if (CallExpr *c = methodAwaitTarget(awaited))
+      return emitMethodAwait(c);
     return emitAwait(emitExpr(awaited));
   }
   case ExprKind::Yield: {

@@ -22,7 +22,8 @@ Codegen::Codegen(Module &m, const SourceManager &sm, llvm::LLVMContext &ctx, con
   abi = std::make_unique<RuntimeABI>(*mod);
   llvm::Type *p = abi->ptr();
   llvm::Type *i32 = b.getInt32Ty();
-  funcInfoTy = llvm::StructType::create(ctx, {p, p, p, i32, i32, i32, i32, i32, i32, p, i32}, "weft.funcinfo");
+  funcInfoTy = llvm::StructType::create(ctx, {p, p, p, i32, i32, i32, i32, i32, i32, p, i32, b.getInt64Ty(), p, p},
+                                        "weft.funcinfo");
   // WFunc: hdr, code, info, defaults, cells, ncells, dict, owner.
   funcTy = llvm::StructType::create(ctx, {p, p, p, p, p, b.getInt64Ty(), p, abi->valueType()}, "weft.func");
   // WCoro: hdr, resume, state, yielded, awaiting, handled, info, func, running.
@@ -41,7 +42,7 @@ std::unique_ptr<llvm::Module> generateModule(Module &m, const SourceManager &sm,
 }
 
 Value *Codegen::funcInfo(Scope *scope, const std::string &name, std::vector<Param> &params, int flags,
-                         SourceRange range) {
+                         SourceRange range, const std::string &symbol) {
   std::vector<llvm::Constant *> names;
   int npos = 0, nkw = 0, varargs = 0, varkw = 0;
   for (Param &p : params) {
@@ -58,6 +59,22 @@ Value *Codegen::funcInfo(Scope *scope, const std::string &name, std::vector<Para
   auto *namesGV = new llvm::GlobalVariable(*mod, namesTy, true, llvm::GlobalValue::PrivateLinkage,
                                            llvm::ConstantArray::get(namesTy, names), "weft.params");
   std::string qual = scope ? scope->qualname : name;
+  // An `async def` also describes its frame (WFuncInfo::frame_size), so
+  // wrt_await_method_ic can run it on an awaiter's stack.
+  llvm::Constant *frameSize = b.getInt64(0);
+  llvm::Constant *frameInit = llvm::ConstantPointerNull::get(abi->ptr());
+  llvm::Constant *frameResume = frameInit;
+  if (flags == WFUNC_COROUTINE || flags == (WFUNC_COROUTINE | WFUNC_STATICMETHOD) ||
+      flags == (WFUNC_COROUTINE | WFUNC_CLASSMETHOD)) {
+    auto it = frameTypes.find(symbol);
+    llvm::Function *init = mod->getFunction(symbol + ".init");
+    llvm::Function *resume = mod->getFunction(symbol + ".resume");
+    if (it != frameTypes.end() && init && resume) {
+      frameSize = llvm::ConstantExpr::getSizeOf(it->second);
+      frameInit = init;
+      frameResume = resume;
+    }
+  }
   llvm::Constant *fields[] = {
       llvm::cast<llvm::Constant>(cString(name)),
       llvm::cast<llvm::Constant>(cString(qual)),
@@ -66,6 +83,7 @@ Value *Codegen::funcInfo(Scope *scope, const std::string &name, std::vector<Para
       b.getInt32(flags),
       llvm::cast<llvm::Constant>(cString(sm.path(range.file))),
       b.getInt32(range.begin.line),
+      frameSize, frameInit, frameResume,
   };
   return new llvm::GlobalVariable(*mod, funcInfoTy, true, llvm::GlobalValue::PrivateLinkage,
                                   llvm::ConstantStruct::get(funcInfoTy, fields), "weft.info." + name);
@@ -249,7 +267,7 @@ Value *Codegen::emitFunctionObject(Scope *scope, const std::string &name, std::v
   llvm::Function *code = !resumable && scope && body ? emitVersionedBody(scope, symbol, params, body) : nullptr;
   if (!code)
     code = emitFunctionBody(scope, symbol, params, body, lambdaBody, resumable);
-  Value *info = funcInfo(scope, name, params, flags, range);
+  Value *info = funcInfo(scope, name, params, flags, range, symbol);
 
   Value *cells = null;
   size_t ncells = scope ? scope->freeSlots.size() : 0;

@@ -23,9 +23,9 @@ struct AgenStep {
 
 const char *const noParams[] = {nullptr};
 const WFuncInfo anextInfo = {"__anext__", "async_generator.__anext__", noParams, 0, 0, 0, 0, 0,
-                             WFUNC_COROUTINE, "<runtime>", 0};
+                             WFUNC_COROUTINE, "<runtime>", 0, 0, nullptr, nullptr};
 const WFuncInfo acloseInfo = {"aclose", "async_generator.aclose", noParams, 0, 0, 0, 0, 0,
-                              WFUNC_COROUTINE, "<runtime>", 0};
+                              WFUNC_COROUTINE, "<runtime>", 0, 0, nullptr, nullptr};
 
 WValue stopAsync() { return raiseValue(newException(T.StopAsyncIteration, nullptr)); }
 

@@ -157,6 +157,14 @@ WValue callEntry(const CacheEntry &e, WValue obj, int64_t argc, WValue *argv) {
 
 void classesChanged() { classEpoch.fetch_add(1, std::memory_order_relaxed); }
 
+WFunc *cachedCoroutineMethod(WValue obj, WStr *name, int64_t argc, WCacheSite *site) {
+  const CacheEntry *e = entryFor(site, obj);
+  if (!e || e->hit != Hit::PlainMethod || shadowed(obj, e->type, name)) return nullptr;
+  WFunc *f = reinterpret_cast<WFunc *>(e->value.o);
+  const WFuncInfo *info = f->info;
+  return (info->flags & WFUNC_COROUTINE) && info->frame_init && info->nparams == argc + 1 ? f : nullptr;
+}
+
 } // namespace weft::rt
 
 using namespace weft::rt;

@@ -19,6 +19,8 @@
 #include <string>
 #include <string_view>
 
+struct WCacheSite;  // wrt_api.h: an attribute site's inline cache
+
 namespace weft::rt {
 
 /// What kind of layout an object of a type has. User classes are
@@ -373,6 +375,10 @@ WValue call(WValue callee, int64_t argc, WValue *argv);
 WValue callKw(WValue callee, int64_t argc, WValue *argv, WObj *kwnames);
 WValue callMethod(WValue obj, std::string_view name, int64_t argc, WValue *argv);
 WValue callMethodStr(WValue obj, WStr *name, int64_t argc, WValue *argv, WObj *kwnames = nullptr);
+/// The compiled `async def` that `obj.name(argc args)` calls with self
+/// prepended and no binder, when the method site [site] has it cached for
+/// obj's type (runtime/core/AttrCache.cpp); null otherwise.
+WFunc *cachedCoroutineMethod(WValue obj, WStr *name, int64_t argc, WCacheSite *site);
 WValue getAttr(WValue obj, WStr *name);
 WValue getAttrStr(WValue obj, std::string_view name);
 WValue setAttr(WValue obj, WStr *name, WValue value);

@@ -122,6 +122,36 @@ extern "C" WValue wrt_await_prepare(WValue x) {
   return raiseFormat(T.TypeError, "object %s can't be used in 'await' expression", typeName(x));
 }
 
+extern "C" WValue wrt_await_method_ic(WCoro *awaiter, WValue obj, WObj *name, int64_t argc, WValue *argv,
+                                      WCacheSite *site, void *buf, int64_t bufSize) {
+  WStr *n = reinterpret_cast<WStr *>(name);
+  WFunc *f = cachedCoroutineMethod(obj, n, argc, site);
+  if (f && f->info->frame_size <= bufSize && argc < 8) {
+    // As a direct await of a module-level coroutine (CodegenDirectAwait.cpp):
+    // the frame is never visible to the program, so it can live on the
+    // awaiter's stack until it suspends, and then move to the heap.
+    WValue args[8];
+    args[0] = obj;
+    for (int64_t i = 0; i < argc; ++i) args[i + 1] = argv[i];
+    WCoro *frame = static_cast<WCoro *>(buf);
+    f->info->frame_init(frame, f, args, T.coroutine);
+    WValue r = f->info->frame_resume(frame, wrt_none(), WRESUME_SEND);
+    if (r.tag != WT_SUSPEND) return r;
+    WValue copy = wrt_coro_to_heap(frame, f->info->frame_size);
+    awaiter->awaiting = copy.o;
+    awaiter->yielded = frame->yielded;
+    return r;
+  }
+  // Anything else is `aw = obj.name(*argv); await aw`, first step included.
+  WValue aw = wrt_call_method_ic(obj, name, argc, argv, site);
+  if (aw.tag == WT_ERR) return aw;
+  aw = wrt_await_prepare(aw);
+  if (aw.tag == WT_ERR) return aw;
+  WValue r = wrt_await_step(awaiter, aw, wrt_none(), WRESUME_SEND);
+  if (r.tag == WT_SUSPEND) awaiter->awaiting = aw.o;
+  return r;
+}
+
 extern "C" WValue wrt_await_step(WCoro *awaiter, WValue aw, WValue sent, int64_t mode) {
   WObj *o = aw.o;
   if (aw.tag == WT_OBJ && o == reinterpret_cast<WObj *>(sleepZeroShared)) {

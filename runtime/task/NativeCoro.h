@@ -21,7 +21,7 @@ template <typename Frame> Frame *newNativeCoro(WResumeFn resume, const WFuncInfo
 
 /// Static WFuncInfo for a native coroutine named [name] (no parameters).
 #define WEFT_NATIVE_CORO_INFO(var, name)                                                        \
-  static const WFuncInfo var = {name, name, nullptr, 0, 0, 0, 0, 0, WFUNC_COROUTINE, "<asyncio>", 0}
+  static const WFuncInfo var = {name, name, nullptr, 0, 0, 0, 0, 0, WFUNC_COROUTINE, "<asyncio>", 0, 0, nullptr, nullptr}
 
 } // namespace weft::rt
 

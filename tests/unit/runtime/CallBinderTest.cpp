@@ -11,16 +11,16 @@ namespace {
 WValue echoCode(WFunc *self, WValue *args) { return newTupleFrom(self->info->nparams, args); }
 
 const char *const fNames[] = {"x", "y"};
-const WFuncInfo fInfo = {"f", "f", fNames, 2, 2, 0, 0, 0, 0, "t.weft", 1};
+const WFuncInfo fInfo = {"f", "f", fNames, 2, 2, 0, 0, 0, 0, "t.weft", 1, 0, nullptr, nullptr};
 const char *const gNames[] = {"x", "y"};
-const WFuncInfo gInfo = {"g", "g", gNames, 2, 2, 0, 0, 0, 0, "t.weft", 2};
+const WFuncInfo gInfo = {"g", "g", gNames, 2, 2, 0, 0, 0, 0, "t.weft", 2, 0, nullptr, nullptr};
 const char *const hNames[] = {"x", "k"};
-const WFuncInfo hInfo = {"h", "h", hNames, 2, 1, 1, 0, 0, 0, "t.weft", 3};
+const WFuncInfo hInfo = {"h", "h", hNames, 2, 1, 1, 0, 0, 0, "t.weft", 3, 0, nullptr, nullptr};
 const char *const jNames[] = {"a", "b", "c"};
-const WFuncInfo jInfo = {"j", "j", jNames, 3, 3, 0, 0, 0, 0, "t.weft", 4};
+const WFuncInfo jInfo = {"j", "j", jNames, 3, 3, 0, 0, 0, 0, "t.weft", 4, 0, nullptr, nullptr};
 // def v(a, b=2, *rest, k=5, **kw)
 const char *const vNames[] = {"a", "b", "rest", "k", "kw"};
-const WFuncInfo vInfo = {"v", "C.v", vNames, 5, 2, 1, 1, 1, 0, "t.weft", 5};
+const WFuncInfo vInfo = {"v", "C.v", vNames, 5, 2, 1, 1, 1, 0, "t.weft", 5, 0, nullptr, nullptr};
 
 class CallTest : public RuntimeTest {
 protected:

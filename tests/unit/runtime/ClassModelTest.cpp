@@ -45,15 +45,15 @@ const char *const selfSide[] = {"self", "side"};
 const char *const selfOther[] = {"self", "other"};
 const char *const xName[] = {"x"};
 const char *const clsNames[] = {"cls"};
-const WFuncInfo initInfo = {"__init__", "Shape.__init__", selfSide, 2, 2, 0, 0, 0, 0, "t", 1};
-const WFuncInfo areaInfo = {"area", "Shape.area", selfNames, 1, 1, 0, 0, 0, 0, "t", 1};
-const WFuncInfo sqAreaInfo = {"area", "Square.area", selfNames, 1, 1, 0, 0, 0, 0, "t", 1};
-const WFuncInfo reprInfo = {"__repr__", "Square.__repr__", selfNames, 1, 1, 0, 0, 0, 0, "t", 1};
-const WFuncInfo eqInfo = {"__eq__", "Shape.__eq__", selfOther, 2, 2, 0, 0, 0, 0, "t", 1};
-const WFuncInfo ltInfo = {"__lt__", "Shape.__lt__", selfOther, 2, 2, 0, 0, 0, 0, "t", 1};
-const WFuncInfo twiceInfo = {"twice", "Shape.twice", xName, 1, 1, 0, 0, 0, WFUNC_STATICMETHOD, "t", 1};
-const WFuncInfo nameInfo = {"name", "Shape.name", clsNames, 1, 1, 0, 0, 0, WFUNC_CLASSMETHOD, "t", 1};
-const WFuncInfo badInitInfo = {"__init__", "Bad.__init__", selfNames, 1, 1, 0, 0, 0, 0, "t", 1};
+const WFuncInfo initInfo = {"__init__", "Shape.__init__", selfSide, 2, 2, 0, 0, 0, 0, "t", 1, 0, nullptr, nullptr};
+const WFuncInfo areaInfo = {"area", "Shape.area", selfNames, 1, 1, 0, 0, 0, 0, "t", 1, 0, nullptr, nullptr};
+const WFuncInfo sqAreaInfo = {"area", "Square.area", selfNames, 1, 1, 0, 0, 0, 0, "t", 1, 0, nullptr, nullptr};
+const WFuncInfo reprInfo = {"__repr__", "Square.__repr__", selfNames, 1, 1, 0, 0, 0, 0, "t", 1, 0, nullptr, nullptr};
+const WFuncInfo eqInfo = {"__eq__", "Shape.__eq__", selfOther, 2, 2, 0, 0, 0, 0, "t", 1, 0, nullptr, nullptr};
+const WFuncInfo ltInfo = {"__lt__", "Shape.__lt__", selfOther, 2, 2, 0, 0, 0, 0, "t", 1, 0, nullptr, nullptr};
+const WFuncInfo twiceInfo = {"twice", "Shape.twice", xName, 1, 1, 0, 0, 0, WFUNC_STATICMETHOD, "t", 1, 0, nullptr, nullptr};
+const WFuncInfo nameInfo = {"name", "Shape.name", clsNames, 1, 1, 0, 0, 0, WFUNC_CLASSMETHOD, "t", 1, 0, nullptr, nullptr};
+const WFuncInfo badInitInfo = {"__init__", "Bad.__init__", selfNames, 1, 1, 0, 0, 0, 0, "t", 1, 0, nullptr, nullptr};
 
 WValue fn(WFuncCode c, const WFuncInfo *i) { return wrt_func_new(c, i, nullptr, nullptr, 0); }
 
@@ -218,9 +218,9 @@ WValue logSet(WFunc *, WValue *a) {
   return wrt_call(typeLookup(T.object, internStr("__setattr__")), 3, all);
 }
 const char *const getattrNames[] = {"self", "name"};
-const WFuncInfo getattrInfo = {"__getattr__", "Proxy.__getattr__", getattrNames, 2, 2, 0, 0, 0, 0, "t", 1};
+const WFuncInfo getattrInfo = {"__getattr__", "Proxy.__getattr__", getattrNames, 2, 2, 0, 0, 0, 0, "t", 1, 0, nullptr, nullptr};
 const char *const setattrNames[] = {"self", "name", "value"};
-const WFuncInfo setattrInfo = {"__setattr__", "Proxy.__setattr__", setattrNames, 3, 3, 0, 0, 0, 0, "t", 1};
+const WFuncInfo setattrInfo = {"__setattr__", "Proxy.__setattr__", setattrNames, 3, 3, 0, 0, 0, 0, "t", 1, 0, nullptr, nullptr};
 
 TEST_F(ClassTest, GetattrFallbackAndCustomSetattr) {
   WValue proxy = wrt_class_new("Proxy", wrt_unbound(), "Proxy");

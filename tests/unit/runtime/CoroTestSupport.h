@@ -48,7 +48,7 @@ inline WValue resumeTestCoro(WCoro *c, WValue v, int64_t mode) {
 }
 
 inline WCoro *makeCoro(Body body, const char *name = "coro") {
-  WFuncInfo *info = new WFuncInfo{name, name, nullptr, 0, 0, 0, 0, 0, WFUNC_COROUTINE, "test.weft", 1};
+  WFuncInfo *info = new WFuncInfo{name, name, nullptr, 0, 0, 0, 0, 0, WFUNC_COROUTINE, "test.weft", 1, 0, nullptr, nullptr};
   TestCoro *f = reinterpret_cast<TestCoro *>(newNativeCoro(sizeof(TestCoro), &resumeTestCoro, info));
   f->id = int64_t(bodies().size());
   bodies().push_back(std::move(body));

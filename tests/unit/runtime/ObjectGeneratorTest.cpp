@@ -48,7 +48,7 @@ WValue countResume(WCoro *c, WValue value, int64_t mode) {
 }
 
 const char *const countNames[] = {"n"};
-const WFuncInfo countInfo = {"count", "count", countNames, 1, 1, 0, 0, 0, WFUNC_GENERATOR, "t", 1};
+const WFuncInfo countInfo = {"count", "count", countNames, 1, 1, 0, 0, 0, WFUNC_GENERATOR, "t", 1, 0, nullptr, nullptr};
 WValue theLog;
 
 WValue countCode(WFunc *self, WValue *args) {
@@ -83,7 +83,7 @@ WValue outerResume(WCoro *c, WValue value, int64_t mode) {
   c->state = -1;
   return None();
 }
-const WFuncInfo outerInfo = {"outer", "outer", nullptr, 0, 0, 0, 0, 0, WFUNC_GENERATOR, "t", 1};
+const WFuncInfo outerInfo = {"outer", "outer", nullptr, 0, 0, 0, 0, 0, WFUNC_GENERATOR, "t", 1, 0, nullptr, nullptr};
 WValue outerCode(WFunc *self, WValue *) {
   return wrt_coro_new(self, sizeof(OuterFrame), outerResume);
 }
@@ -181,7 +181,7 @@ WValue agenResume(WCoro *c, WValue value, int64_t mode) {
   }
 }
 
-const WFuncInfo agenInfo = {"agen", "agen", nullptr, 0, 0, 0, 0, 0, WFUNC_ASYNC_GENERATOR, "t", 1};
+const WFuncInfo agenInfo = {"agen", "agen", nullptr, 0, 0, 0, 0, 0, WFUNC_ASYNC_GENERATOR, "t", 1, 0, nullptr, nullptr};
 
 WValue newAgen() {
   WValue fn = wrt_func_new([](WFunc *self, WValue *) { return wrt_coro_new(self, sizeof(WCoro), agenResume); },

@@ -129,6 +129,12 @@ WValue wrt_coro_new(WFunc *self, int64_t frameSize, WResumeFn resume);
 WValue wrt_coro_to_heap(WCoro *frame, int64_t frameSize);
 WValue wrt_await_prepare(WValue awaitable);
 WValue wrt_await_step(WCoro *awaiter, WValue awaitable, WValue sent, int64_t mode);
+/// `await obj.name(*argv)` from [awaiter], first step included: the result,
+/// ERR, or SUSPEND with awaiter->awaiting set for wrt_await_step to go on
+/// with. A cached compiled `async def` runs in [buf] ([bufSize] bytes, on the
+/// awaiter's stack) and moves to the heap only if it suspends.
+WValue wrt_await_method_ic(WCoro *awaiter, WValue obj, WObj *name, int64_t argc, WValue *argv,
+                           WCacheSite *site, void *buf, int64_t bufSize);
 WValue wrt_yield_from_step(WCoro *frame, WValue iterable, WValue sent, int64_t mode);
 
 #ifdef __cplusplus

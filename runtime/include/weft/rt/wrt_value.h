@@ -55,6 +55,18 @@ typedef struct WCell {
   WValue value;
 } WCell;
 
+typedef struct WFunc WFunc;
+typedef struct WCoro WCoro;
+
+/// A state machine's resume function. Returns the final value when the body
+/// returns (state becomes -1), WT_ERR when an exception escapes, or
+/// WT_SUSPEND after storing what it yields in `yielded`.
+typedef WValue (*WResumeFn)(WCoro *frame, WValue value, int64_t mode);
+
+/// Sets up a coroutine's frame in place from its function object and bound
+/// arguments; [type] is the coroutine type object.
+typedef void (*WFrameInitFn)(void *frame, WFunc *self, WValue *args, void *type);
+
 /// Static description of a compiled function, emitted by the compiler as a
 /// constant. Parameters are laid out as: positional (nposargs, the first
 /// nposonly of them positional-only), then the *args slot if has_varargs,
@@ -71,6 +83,12 @@ typedef struct WFuncInfo {
   int32_t flags;           ///< WFUNC_* below
   const char *file;        ///< source file, for diagnostics
   int32_t line;            ///< line of the def
+  /// A compiled `async def` only (else 0 / null): its frame's size, init and
+  /// resume function, so an await of it can run the frame on the awaiter's
+  /// stack (wrt_await_method_ic) instead of allocating it.
+  int64_t frame_size;
+  WFrameInitFn frame_init;
+  WResumeFn frame_resume;
 } WFuncInfo;
 
 enum {
@@ -80,8 +98,6 @@ enum {
   WFUNC_STATICMETHOD = 8,
   WFUNC_CLASSMETHOD = 16,
 };
-
-typedef struct WFunc WFunc;
 
 /// The single entry point of every compiled function: [args] holds exactly
 /// info->nparams bound values (the runtime's binder has applied defaults,
@@ -106,13 +122,6 @@ enum {
   WRESUME_SEND = 0,  ///< continue with [value] as the result of the await/yield
   WRESUME_THROW = 1, ///< raise the exception [value] at the suspension point
 };
-
-typedef struct WCoro WCoro;
-
-/// A state machine's resume function. Returns the final value when the body
-/// returns (state becomes -1), WT_ERR when an exception escapes, or
-/// WT_SUSPEND after storing what it yields in `yielded`.
-typedef WValue (*WResumeFn)(WCoro *frame, WValue value, int64_t mode);
 
 /// Header of every coroutine / generator frame. The compiler appends the
 /// slots of values live across suspension points after this header.
