@@ -241,6 +241,12 @@ public:
   /// follows; otherwise [onReturn] runs. Returns the checked result.
   llvm::Value *afterFirstStep(llvm::Value *first, const char *suspendedName, llvm::function_ref<void()> onReturn,
                               llvm::function_ref<void()> onSuspend);
+  /// Whether this function is a coroutine, whose awaits may run a callee's
+  /// first step on its stack.
+  bool awaitsFromCoroutine() const;
+  /// `await self.method(*argv[0..argc))` through wrt_await_method_ic (in a
+  /// coroutine only); also `async with`'s __aenter__ and __aexit__.
+  llvm::Value *emitAwaitMethod(llvm::Value *self, const std::string &method, size_t argc, llvm::Value *argv);
   /// `await obj.m(args)` in a coroutine, positional arguments only: the
   /// method call, or null when the await takes the generic path.
   CallExpr *methodAwaitTarget(Expr *awaited);

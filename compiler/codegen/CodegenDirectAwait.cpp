@@ -131,12 +131,16 @@ namespace {
 constexpr int64_t kMethodFrameBytes = 512;
 } // namespace
 
+bool Codegen::awaitsFromCoroutine() const {
+  // As for directAwaitTarget: the protocol of a coroutine header's
+  // `awaiting` and `yielded` is the one wrt_await_method_ic keeps.
+  return fs && fs->resumable && fs->scope && fs->scope->isAsync && !fs->scope->isGenerator;
+}
+
 CallExpr *Codegen::methodAwaitTarget(Expr *awaited) {
   auto *c = dynamic_cast<CallExpr *>(awaited);
-  // A coroutine awaiter, as for directAwaitTarget: the protocol of its
-  // header's `awaiting` and `yielded` is the one wrt_await_method_ic keeps.
-  if (!c || !fs || !fs->resumable || !fs->scope || !fs->scope->isAsync || fs->scope->isGenerator ||
-      !c->keywords.empty() || c->args.size() >= 7 || !dynamic_cast<AttributeExpr *>(c->func))
+  if (!c || !awaitsFromCoroutine() || !c->keywords.empty() || c->args.size() >= 7 ||
+      !dynamic_cast<AttributeExpr *>(c->func))
     return nullptr;
   for (Expr *a : c->args)
     if (a->kind == ExprKind::Starred)
@@ -151,19 +155,21 @@ Value *Codegen::emitMethodAwait(CallExpr *c) {
     argsSuspend |= containsSuspend(a);
   Spill obj(*this, emitExpr(attr->value), argsSuspend);
   Value *argv = evalArgs(c->args, false);
+  return emitAwaitMethod(obj.get(), attr->attr, c->args.size(), argv);
+}
 
+Value *Codegen::emitAwaitMethod(Value *self, const std::string &method, size_t argc, Value *argv) {
   llvm::IRBuilder<> eb(fs->entry, fs->entry->begin());
   llvm::AllocaInst *buf =
-      eb.CreateAlloca(llvm::ArrayType::get(b.getInt8Ty(), kMethodFrameBytes), nullptr, attr->attr + ".frame");
+      eb.CreateAlloca(llvm::ArrayType::get(b.getInt8Ty(), kMethodFrameBytes), nullptr, method + ".frame");
   buf->setAlignment(llvm::Align(16));
+  Value *name = internedName(method);
+  Value *site = cacheSite(method);
   // The buffer is dead once the call returns: a frame that suspended has
   // been copied to the heap by then.
-  Value *self = obj.get();
-  Value *name = internedName(attr->attr);
-  Value *site = cacheSite(attr->attr);
   b.CreateLifetimeStart(buf, b.getInt64(kMethodFrameBytes));
   Value *first = callRT("wrt_await_method_ic",
-                        {fs->frame, self, name, b.getInt64(c->args.size()), argv, site, buf,
+                        {fs->frame, self, name, b.getInt64(argc), argv, site, buf,
                          b.getInt64(kMethodFrameBytes)},
                         "awaited");
   b.CreateLifetimeEnd(buf, b.getInt64(kMethodFrameBytes));

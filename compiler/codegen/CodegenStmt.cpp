@@ -330,6 +330,10 @@ void Codegen::runCleanupNormally(const Cleanup &c) {
     for (int i = 0; i < 3; ++i)
       b.CreateStore(none, b.CreateConstInBoundsGEP2_64(arrTy, argv, 0, i));
     Value *mgr = b.CreateLoad(abi->valueType(), c.manager);
+    if (c.isAsync && awaitsFromCoroutine()) {
+      emitAwaitMethod(mgr, "__aexit__", 3, argv);
+      break;
+    }
     Value *r = check(callRT("wrt_call_method", {mgr, internedName(c.isAsync ? "__aexit__" : "__exit__"), b.getInt64(3), argv}));
     if (c.isAsync)
       emitAwait(r);
@@ -498,11 +502,17 @@ void Codegen::emitWith(WithStmt *w, size_t item) {
   Value *mgr = emitExpr(it.contextExpr);
   Value *mgrSlot = valueSlot("with.mgr");
   b.CreateStore(mgr, mgrSlot);
-  Value *entered = check(callRT("wrt_call_method", {b.CreateLoad(abi->valueType(), mgrSlot),
-                                                   internedName(w->isAsync ? "__aenter__" : "__enter__"),
-                                                   b.getInt64(0), llvm::ConstantPointerNull::get(abi->ptr())}));
-  if (w->isAsync)
-    entered = emitAwait(entered);
+  check(callRT("wrt_with_check", {mgr, b.getInt64(w->isAsync), cacheSite(w->isAsync ? "__aenter__" : "__enter__")}));
+  Value *entered;
+  if (w->isAsync && awaitsFromCoroutine()) {
+    entered = emitAwaitMethod(b.CreateLoad(abi->valueType(), mgrSlot), "__aenter__", 0, argArray(0));
+  } else {
+    entered = check(callRT("wrt_call_method", {b.CreateLoad(abi->valueType(), mgrSlot),
+                                               internedName(w->isAsync ? "__aenter__" : "__enter__"), b.getInt64(0),
+                                               llvm::ConstantPointerNull::get(abi->ptr())}));
+    if (w->isAsync)
+      entered = emitAwait(entered);
+  }
   if (it.optionalVars)
     emitAssign(it.optionalVars, entered);
 
@@ -543,10 +553,15 @@ void Codegen::emitWith(WithStmt *w, size_t item) {
   b.CreateStore(type, b.CreateConstInBoundsGEP2_64(arrTy, argv, 0, 0));
   b.CreateStore(b.CreateLoad(abi->valueType(), excSlot), b.CreateConstInBoundsGEP2_64(arrTy, argv, 0, 1));
   b.CreateStore(noneValue(), b.CreateConstInBoundsGEP2_64(arrTy, argv, 0, 2));
-  Value *r = check(callRT("wrt_call_method", {b.CreateLoad(abi->valueType(), mgrSlot),
-                                             internedName(w->isAsync ? "__aexit__" : "__exit__"), b.getInt64(3), argv}));
-  if (w->isAsync)
-    r = emitAwait(r);
+  Value *r;
+  if (w->isAsync && awaitsFromCoroutine()) {
+    r = emitAwaitMethod(b.CreateLoad(abi->valueType(), mgrSlot), "__aexit__", 3, argv);
+  } else {
+    r = check(callRT("wrt_call_method", {b.CreateLoad(abi->valueType(), mgrSlot),
+                                         internedName(w->isAsync ? "__aexit__" : "__exit__"), b.getInt64(3), argv}));
+    if (w->isAsync)
+      r = emitAwait(r);
+  }
   Value *swallow = truthy(r);
   fs->excTargets.pop_back();
   callRT("wrt_exc_set_handled", {b.CreateLoad(abi->valueType(), prevSlot)});

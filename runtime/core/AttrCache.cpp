@@ -42,6 +42,7 @@ enum class Hit : int64_t {
   StaticMethod, ///< value: called with the arguments as they are
   ClassMethod,  ///< value: called with the class prepended
   NativeMethod, ///< value: a builtin method taking exactly self + the site's args
+  ContextManager, ///< the type has both methods of a with statement's protocol
 };
 
 struct CacheEntry {
@@ -218,6 +219,21 @@ WValue wrt_setattr_ic(WValue obj, WObj *name, WValue value, WCacheSite *site) {
     if (ix >= 0) fill(site, {obj.o->type, currentEpoch(), Hit::Field, ix, nullptr, wrt_unbound()});
   }
   return r;
+}
+
+WValue wrt_with_check(WValue mgr, int64_t isAsync, WCacheSite *site) {
+  if (entryFor(site, mgr)) return wrt_none();
+  // CPython 3.11 looks both methods up on the type before calling either.
+  WTypeObj *t = typeOf(mgr);
+  uint64_t epoch = currentEpoch();
+  const char *kind = isAsync ? "asynchronous " : "";
+  if (typeLookup(t, internStr(isAsync ? "__aenter__" : "__enter__")).tag == WT_UNBOUND)
+    return raiseFormat(T.TypeError, "'%s' object does not support the %scontext manager protocol", typeName(mgr), kind);
+  if (typeLookup(t, internStr(isAsync ? "__aexit__" : "__exit__")).tag == WT_UNBOUND)
+    return raiseFormat(T.TypeError, "'%s' object does not support the %scontext manager protocol (missed %s method)",
+                       typeName(mgr), kind, isAsync ? "__aexit__" : "__exit__");
+  if (mgr.tag == WT_OBJ) fill(site, {t, epoch, Hit::ContextManager, 0, nullptr, wrt_unbound()});
+  return wrt_none();
 }
 
 WValue wrt_call_method_ic(WValue obj, WObj *name, int64_t argc, WValue *argv, WCacheSite *site) {

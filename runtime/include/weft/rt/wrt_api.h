@@ -73,6 +73,9 @@ WValue wrt_call_ex(WValue callee, WValue args, WValue kwargs);
 WValue wrt_call_method(WValue obj, WObj *name, int64_t argc, WValue *argv);
 WValue wrt_call_method_kw(WValue obj, WObj *name, int64_t argc, WValue *argv, WObj *kwnames);
 WValue wrt_call_method_ic(WValue obj, WObj *name, int64_t argc, WValue *argv, WCacheSite *site);
+/// Before a with statement's __enter__ (or __aenter__): TypeError unless the
+/// manager's type has both methods of the protocol; [site] caches a pass.
+WValue wrt_with_check(WValue mgr, int64_t isAsync, WCacheSite *site);
 WValue wrt_func_new(WFuncCode code, const WFuncInfo *info, WValue *defaults, WCell **cells,
                     int64_t ncells);
 WCell *wrt_cell_new(WValue initial);
