@@ -241,7 +241,8 @@ bool containsSuspend(Expr *e) {
     auto *c = static_cast<ComprehensionExpr *>(e);
     if (containsSuspend(c->elt) || containsSuspend(c->value)) return true;
     for (Comprehension &g : c->generators) {
-      if (containsSuspend(g.iter)) return true;
+      // `async for` in a comprehension awaits __anext__ in this frame.
+      if (g.isAsync || containsSuspend(g.iter)) return true;
       for (Expr *x : g.ifs)
         if (containsSuspend(x)) return true;
     }
