@@ -243,6 +243,19 @@ static bool emitRangeFor(Codegen &cg, ForStmt *f) {
   return true;
 }
 
+/// Whether a loop over [iter] drops the last reference to its iterator when
+/// it breaks, so that CPython would finalize a generator there: the
+/// iterable is made by the loop's own expression (a call, a generator
+/// expression), not a name or attribute whose generator lives on.
+static bool closedAtBreak(Expr *iter) {
+  if (iter->kind == ExprKind::GeneratorExp) return true;
+  auto *c = dynamic_cast<CallExpr *>(iter);
+  if (!c) return false;
+  // iter(g) and aiter(g) hand back g itself.
+  auto *n = dynamic_cast<NameExpr *>(c->func);
+  return !n || (n->id != "iter" && n->id != "aiter");
+}
+
 /// `async for x in it:` — x = await it.__anext__() until StopAsyncIteration,
 /// which ends the loop (and runs the else block) instead of propagating.
 static void emitAsyncFor(Codegen &cg, ForStmt *f) {
@@ -264,7 +277,7 @@ static void emitAsyncFor(Codegen &cg, ForStmt *f) {
   Value *item = cg.emitAwait(next);
   cg.fs->excTargets.pop_back();
   cg.emitAssign(f->target, item);
-  cg.fs->loops.push_back({done, head, cg.fs->cleanups.size(), nullptr});
+  cg.fs->loops.push_back({done, head, cg.fs->cleanups.size(), closedAtBreak(f->iter) ? itSlot : nullptr});
   cg.emitBody(f->body);
   cg.fs->loops.pop_back();
   if (cg.blockOpen())
@@ -306,7 +319,7 @@ void Codegen::emitFor(ForStmt *f) {
   b.CreateCondBr(b.CreateICmpEQ(tagOf(item), b.getInt64(WT_UNBOUND)), elseBB, bodyBB);
   setBlock(bodyBB);
   emitAssign(f->target, item);
-  fs->loops.push_back({done, head, fs->cleanups.size(), itSlot});
+  fs->loops.push_back({done, head, fs->cleanups.size(), closedAtBreak(f->iter) ? itSlot : nullptr});
   emitBody(f->body);
   fs->loops.pop_back();
   if (blockOpen())
