@@ -57,6 +57,7 @@ WValue agenStepResume(WCoro *frame, WValue value, int64_t mode) {
     v = s->op == AgenOp::Close ? newException(T.GeneratorExit, nullptr) : s->arg;
     m = s->op == AgenOp::Send ? WRESUME_SEND : WRESUME_THROW;
   }
+  if (g->state == 0 && asyncgenFirstiterHook) asyncgenFirstiterHook(&g->hdr);
   WValue r = resumeFrame(g, v, m);
   if (r.tag == WT_SUSPEND) {
     if (g->awaiting) {
@@ -110,6 +111,9 @@ WValue athrowM(WNativeFunc *, WValue *a) {
 }
 
 } // namespace
+
+void (*asyncgenFirstiterHook)(WObj *agen) = nullptr;
+void (*asyncgenFinalizerHook)(WObj *agen) = nullptr;
 
 void initAsyncGenerators() {
   WTypeObj *t = T.asyncGenerator;

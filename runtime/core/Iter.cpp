@@ -306,6 +306,8 @@ void wrt_iter_close(WValue it) {
     WValue r = generatorClose(reinterpret_cast<WCoro *>(it.o));
     if (r.tag == WT_ERR) errClear();
     if (saved.tag == WT_OBJ) wrt_err_restore(saved);
+  } else if (isKind(it, Kind::AsyncGenerator) && asyncgenFinalizerHook) {
+    asyncgenFinalizerHook(it.o);
   }
 }
 

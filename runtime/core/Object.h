@@ -455,6 +455,13 @@ WValue getArgv();
 /// Resumes [frame] with [value]/[mode] guarding `running` (ValueError
 /// "generator already executing"). Returns the final value, ERR or SUSPEND.
 WValue resumeFrame(WCoro *frame, WValue value, int64_t mode);
+/// Called with an async generator about to run its first step (CPython's
+/// sys.set_asyncgen_hooks firstiter); the asyncio module sets it.
+extern void (*asyncgenFirstiterHook)(WObj *agen);
+/// Called with an async generator a loop abandoned (`break` out of `async
+/// for` over a fresh one): CPython's finalizer hook, which CPython runs when
+/// the last reference goes. The asyncio module schedules its aclose().
+extern void (*asyncgenFinalizerHook)(WObj *agen);
 /// gen.send/throw/close for generator objects: results as Python (StopIteration
 /// on exhaustion).
 WValue generatorSend(WCoro *gen, WValue value);

@@ -41,6 +41,7 @@ EventLoop::~EventLoop() {
   gcBufferFree(inbox_);
   gcBufferFree(liveTable);
   gcBufferFree(failedTable);
+  if (asyncgenLinks) GC_FREE(asyncgenLinks);
 }
 
 EventLoop *EventLoop::running() { return tlsRunning; }

@@ -138,6 +138,12 @@ public:
   WObj **failedTable = nullptr;
   int64_t failedCount = 0;
   int64_t failedCap = 0;
+  /// Async generators that started on this loop, held weakly
+  /// (runtime/task/AsyncgenTable.cpp): hidden pointers, uncollectable and
+  /// unscanned storage.
+  uintptr_t *asyncgenLinks = nullptr;
+  int64_t asyncgenCount = 0;
+  int64_t asyncgenCap = 0;
   bool debug = false;
 
   /// The ReadyFn that runs a Handle unless it was cancelled meanwhile.

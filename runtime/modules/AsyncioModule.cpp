@@ -5,6 +5,7 @@
 // types, run() and the wait family. Parts expressible in Weft may move to
 // stdlib/asyncio/*.weft later; the names and behaviour are CPython 3.11's.
 #include "modules/AsyncioInternal.h"
+#include "task/AsyncgenTable.h"
 
 #include "task/Await.h"
 #include "task/Errors.h"
@@ -78,6 +79,7 @@ WValue isfutureImpl(WNativeFunc *, WValue *a) { return wrt_bool(isFuture(a[0]));
 
 WValue asyncioInit() {
   initAsyncioTypes();
+  installAsyncgenHooks();
   WValue m = newModule("_asyncio");
   addFutureApi(m);
   addLoopApi(m);

@@ -13,6 +13,7 @@
 // so a SIGINT the parent ignores stays ignored.
 #include "modules/AsyncioInternal.h"
 
+#include "task/AsyncgenTable.h"
 #include "task/Await.h"
 #include "task/Errors.h"
 #include "task/Gather.h"
@@ -132,12 +133,37 @@ WValue runMainTask(WValue loopObj, WValue main) {
   return r;
 }
 
+/// loop.shutdown_asyncgens(): aclose() every async generator that started on
+/// the loop and has not finished, concurrently, logging what fails.
+void shutdownAsyncgens(WValue loopObj) {
+  EventLoop *loop = loopOf(loopObj);
+  int64_t n = 0;
+  WObj **ags = takeUnfinishedAsyncgens(loop, n);
+  if (n == 0) return;
+  auto *closers = static_cast<WValue *>(gcAlloc(sizeof(WValue) * size_t(n)));
+  for (int64_t i = 0; i < n; ++i) {
+    closers[i] = callMethod(wrt_obj(ags[i]), "aclose", 0, nullptr);
+    if (closers[i].tag == WT_ERR) return logError("error closing asynchronous generators", "", fetchError());
+  }
+  WValue g = gather(loop, n, closers, true);
+  WValue results = g.tag == WT_ERR ? g : runUntilComplete(loopObj, g);
+  if (results.tag == WT_ERR) return logError("error closing asynchronous generators", "", fetchError());
+  if (!isKind(results, Kind::List)) return;
+  for (int64_t i = 0; i < n && i < asList(results)->size; ++i) {
+    WValue r = asList(results)->items[i];
+    if (isInstance(r, T.BaseException))
+      logError("an error occurred during closing of asynchronous generator " + reprString(wrt_obj(ags[i])),
+               "asyncgen: " + reprString(wrt_obj(ags[i])), r.o);
+  }
+}
+
 /// Runner.close before loop.close(): the leftover tasks cancelled and run
-/// to their end, the default executor shut down, failures nobody retrieved
-/// logged.
+/// to their end, unfinished async generators closed, the default executor
+/// shut down, failures nobody retrieved logged.
 void shutdownRunnerLoop(WValue loopObj) {
   EventLoop *loop = loopOf(loopObj);
   cancelAllTasks(loopObj);
+  shutdownAsyncgens(loopObj);
   shutdownDefaultExecutor(loop);  // Runner.close: loop.shutdown_default_executor()
   reportUnretrieved(loop);
 }
