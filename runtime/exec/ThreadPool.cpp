@@ -8,6 +8,7 @@
 // the collector's stop-the-world signals need no retry here.
 #include "exec/Executor.h"
 
+#include "loop/Clock.h"
 #include "task/Errors.h"
 
 #include <gc/gc.h>
@@ -288,7 +289,7 @@ struct ThreadPool {
   int nthreads;
   int idle;
   bool shutdown;
-  bool spinning;           ///< a worker watches the queue (spinUntilWork), at most one
+  bool spinning;           ///< a worker watches the queue (kSpinNs), at most one
   pthread_t *threads;      ///< malloc'd, maxWorkers entries
 };
 
@@ -332,21 +333,6 @@ void runItem(WorkItem *w) {
 /// a futex wake-up, which costs tens of microseconds on a VM.
 constexpr int64_t kSpinNs = 50000;
 
-/// Returns when work or shutdown appears, or after kSpinNs.
-void spinUntilWork(ThreadPool *p) {
-  timespec t0;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  for (;;) {
-    for (int i = 0; i < 64; ++i) {
-      if (__atomic_load_n(&p->head, __ATOMIC_ACQUIRE) || __atomic_load_n(&p->shutdown, __ATOMIC_ACQUIRE)) return;
-      __builtin_ia32_pause();
-    }
-    timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    if ((t.tv_sec - t0.tv_sec) * 1000000000 + (t.tv_nsec - t0.tv_nsec) > kSpinNs) return;
-  }
-}
-
 void *workerMain(void *arg) {
   auto *p = static_cast<ThreadPool *>(arg);
   for (;;) {
@@ -359,7 +345,9 @@ void *workerMain(void *arg) {
       if (!p->head && !p->shutdown && !p->spinning) {
         p->spinning = true;
         pthread_mutex_unlock(&p->mu);
-        spinUntilWork(p);
+        spinUntil(kSpinNs, [p] {
+          return __atomic_load_n(&p->head, __ATOMIC_ACQUIRE) || __atomic_load_n(&p->shutdown, __ATOMIC_ACQUIRE);
+        });
         pthread_mutex_lock(&p->mu);
         p->spinning = false;
       }

@@ -30,6 +30,20 @@ inline int64_t secondsToNs(double s) {
 
 inline double nsToSeconds(int64_t ns) { return double(ns) * 1e-9; }
 
+/// Busy-waits until [done]() is true (returns true) or [limitNs] pass
+/// (false): for a hand-off between threads that is expected within
+/// microseconds, where sleeping and being woken would cost more.
+template <typename Done> bool spinUntil(int64_t limitNs, Done done) {
+  int64_t start = monoNs();
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (done()) return true;
+      __builtin_ia32_pause();
+    }
+    if (monoNs() - start >= limitNs) return false;
+  }
+}
+
 } // namespace weft::rt
 
 #endif

@@ -105,18 +105,6 @@ void EventLoop::cancel(Handle *h) {
   if (h->scheduled) ++cancelledTimers_;
 }
 
-bool EventLoop::spinForWakeup(int64_t timeout) {
-  int64_t limit = timeout < 0 || timeout > kSpinForWakeupNs ? kSpinForWakeupNs : timeout;
-  int64_t start = monoNs();
-  for (;;) {
-    for (int i = 0; i < 64; ++i) {
-      if (wakeupPending_.load(std::memory_order_acquire)) return true;
-      __builtin_ia32_pause();
-    }
-    if (monoNs() - start >= limit) return false;
-  }
-}
-
 void EventLoop::callSoonThreadsafe(ReadyFn fn, void *a, void *b) {
   {
     std::lock_guard<std::mutex> g(inboxLock_);
@@ -205,7 +193,8 @@ int EventLoop::runOnce() {
   // call_soon_threadsafe can interrupt it through the eventfd.
   bool pending = wakeupPending_.load(std::memory_order_acquire);
   if (timeout != 0 && !pending && expectedCalls_ > 0 && spinArmed_) {
-    if (spinForWakeup(timeout)) timeout = 0;
+    int64_t limit = timeout < 0 || timeout > kSpinForWakeupNs ? kSpinForWakeupNs : timeout;
+    if (spinUntil(limit, [this] { return wakeupPending_.load(std::memory_order_acquire); })) timeout = 0;
     else spinArmed_ = false;
   }
   if (timeout != 0 || pending || (selector_ && selector_->watched() > 0)) {

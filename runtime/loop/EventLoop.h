@@ -152,7 +152,6 @@ public:
 private:
   void drainInbox();
   void fireDueTimers();
-  bool spinForWakeup(int64_t timeout);
 
   ReadyQueue ready_;
   TimerHeap timers_;
