@@ -39,8 +39,8 @@ EventLoop::EventLoop() : selector_(new Selector()) {}
 EventLoop::~EventLoop() {
   delete selector_;
   gcBufferFree(inbox_);
-  gcBufferFree(liveTable);
-  gcBufferFree(failedTable);
+  liveTasks.release();
+  failedFutures.release();
   if (asyncgenLinks) GC_FREE(asyncgenLinks);
 }
 

@@ -10,6 +10,7 @@
 #define WEFT_RT_LOOP_EVENTLOOP_H
 
 #include "io/Selector.h"
+#include "loop/GcBuffer.h"
 #include "loop/Handle.h"
 #include "loop/ReadyQueue.h"
 #include "loop/TimerHeap.h"
@@ -126,18 +127,12 @@ public:
   uintptr_t ownerHidden = 0;
   WObj *currentTask = nullptr;  ///< the task whose step is running
   /// The pending tasks in creation order, with null holes where tasks
-  /// finished (runtime/task/Task.cpp). A table, not a linked list: libgc
-  /// marks a chain of a million tasks depth first and overflows its mark
-  /// stack, and each overflow rescans the heap.
-  WObj **liveTable = nullptr;
-  int64_t liveEnd = 0;          ///< slots of liveTable in use, holes included
-  int64_t liveCap = 0;
+  /// finished (runtime/task/Task.cpp).
+  GcPtrTable<WObj> liveTasks;
   int64_t liveTaskCount = 0;
   /// Futures that failed, in order, checked for "never retrieved" at close
   /// (runtime/task/Future.cpp).
-  WObj **failedTable = nullptr;
-  int64_t failedCount = 0;
-  int64_t failedCap = 0;
+  GcPtrTable<WObj> failedFutures;
   /// Async generators that started on this loop, held weakly
   /// (runtime/task/AsyncgenTable.cpp): hidden pointers, uncollectable and
   /// unscanned storage.

@@ -8,11 +8,8 @@
 #include "task/Task.h"
 
 #include "core/Object.h"
-#include "loop/GcBuffer.h"
 
 #include <gc/gc.h>
-
-#include <cstring>
 
 namespace weft::rt {
 
@@ -41,27 +38,8 @@ bool isFuture(WValue v) {
 /// never retrieved" log at close. A full table is first pruned of retrieved
 /// ones, so a long-running program does not keep every failure alive.
 static void rememberFailed(Future *f) {
-  EventLoop *loop = f->loop;
-  if (loop->failedCount == loop->failedCap) {
-    int64_t n = 0;  // the retrieved ones pruned, in place
-    if (loop->failedTable) {
-      for (int64_t i = 0; i < loop->failedCount; ++i) {
-        WObj *o = loop->failedTable[i];
-        if (reinterpret_cast<Future *>(o)->logTraceback) loop->failedTable[n++] = o;
-      }
-      std::memset(loop->failedTable + n, 0, sizeof(WObj *) * (loop->failedCount - n));
-    }
-    loop->failedCount = n;
-    if (n * 2 > loop->failedCap || loop->failedCap == 0) {
-      int64_t cap = loop->failedCap ? loop->failedCap * 2 : 64;
-      WObj **table = gcBufferAlloc<WObj *>(cap);
-      if (n) std::memcpy(table, loop->failedTable, sizeof(WObj *) * n);
-      gcBufferFree(loop->failedTable);
-      loop->failedTable = table;
-      loop->failedCap = cap;
-    }
-  }
-  loop->failedTable[loop->failedCount++] = &f->hdr;
+  f->loop->failedFutures.push(
+      &f->hdr, [](WObj *o) { return reinterpret_cast<Future *>(o)->logTraceback != 0; }, [](WObj *, int64_t) {});
 }
 
 /// Room for callbacks in [f]'s `more` array.
@@ -241,18 +219,16 @@ bool futureCancel(Future *f, WValue msg) {
 void reportUnretrieved(EventLoop *loop) {
   // In the order the failures happened. The table is taken first: logging
   // runs Weft code that may fail more futures.
-  WObj **table = loop->failedTable;
-  int64_t n = loop->failedCount;
-  loop->failedTable = nullptr;
-  loop->failedCount = loop->failedCap = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    Future *f = reinterpret_cast<Future *>(table[i]);
+  GcPtrTable<WObj> failed = loop->failedFutures;
+  loop->failedFutures = GcPtrTable<WObj>();
+  for (int64_t i = 0; i < failed.size; ++i) {
+    Future *f = reinterpret_cast<Future *>(failed.items[i]);
     if (!f->logTraceback || !f->exception) continue;
     f->logTraceback = 0;
     const char *what = f->kind == FutKind::Task ? "Task" : "Future";
     logError(std::string(what) + " exception was never retrieved", "future: " + futureRepr(f), f->exception);
   }
-  gcBufferFree(table);
+  failed.release();
 }
 
 } // namespace weft::rt

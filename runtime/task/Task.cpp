@@ -7,11 +7,9 @@
 #include "task/Errors.h"
 
 #include "core/Object.h"
-#include "loop/GcBuffer.h"
 #include "weft/rt/wrt_api.h"
 
 #include <atomic>
-#include <cstring>
 #include <vector>
 
 namespace weft::rt {
@@ -21,39 +19,19 @@ namespace {
 std::atomic<int64_t> taskNameCounter{0};
 
 void linkLive(EventLoop *loop, Task *t) {
-  if (loop->liveEnd == loop->liveCap) {
-    if (loop->liveTaskCount * 2 <= loop->liveEnd && loop->liveEnd > 0) {
-      // Mostly holes: close them up in place, keeping creation order.
-      int64_t n = 0;
-      for (int64_t i = 0; i < loop->liveEnd; ++i) {
-        if (WObj *o = loop->liveTable[i]) {
-          reinterpret_cast<Task *>(o)->liveSlot = n;
-          loop->liveTable[n++] = o;
-        }
-      }
-      std::memset(loop->liveTable + n, 0, sizeof(WObj *) * (loop->liveEnd - n));
-      loop->liveEnd = n;
-    } else {
-      int64_t cap = loop->liveCap ? loop->liveCap * 2 : 64;
-      WObj **table = gcBufferAlloc<WObj *>(cap);
-      if (loop->liveEnd) std::memcpy(table, loop->liveTable, sizeof(WObj *) * loop->liveEnd);
-      gcBufferFree(loop->liveTable);
-      loop->liveTable = table;
-      loop->liveCap = cap;
-    }
-  }
-  t->liveSlot = loop->liveEnd;
-  loop->liveTable[loop->liveEnd++] = &t->fut.hdr;
+  t->liveSlot = loop->liveTasks.push(
+      &t->fut.hdr, [](WObj *) { return true; },
+      [](WObj *o, int64_t slot) { reinterpret_cast<Task *>(o)->liveSlot = slot; });
   ++loop->liveTaskCount;
 }
 
 void unlinkLive(Task *t) {
   EventLoop *loop = t->fut.loop;
   if (t->liveSlot < 0) return;
-  loop->liveTable[t->liveSlot] = nullptr;
+  loop->liveTasks.items[t->liveSlot] = nullptr;
   t->liveSlot = -1;
   // The last pending task gone: start again at the front.
-  if (--loop->liveTaskCount == 0) loop->liveEnd = 0;
+  if (--loop->liveTaskCount == 0) loop->liveTasks.size = 0;
 }
 
 /// Schedules a step that throws [exc] into the coroutine (CPython:
@@ -224,8 +202,8 @@ WValue taskName(Task *t) {
 std::vector<Task *> liveTasks(EventLoop *loop) {
   std::vector<Task *> tasks;
   tasks.reserve(loop->liveTaskCount);
-  for (int64_t i = 0; i < loop->liveEnd; ++i)
-    if (WObj *o = loop->liveTable[i]) tasks.push_back(reinterpret_cast<Task *>(o));
+  for (int64_t i = 0; i < loop->liveTasks.size; ++i)
+    if (WObj *o = loop->liveTasks.items[i]) tasks.push_back(reinterpret_cast<Task *>(o));
   return tasks;
 }
 

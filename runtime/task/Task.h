@@ -20,7 +20,7 @@ struct Task {
   Future *futWaiter;           ///< the future this task waits on (_fut_waiter)
   WObj *name;                  ///< a str, or null until get_name() makes "Task-N"
   int64_t nameNumber;          ///< N of the default name
-  int64_t liveSlot;            ///< index in the loop's liveTable while pending, else -1
+  int64_t liveSlot;            ///< index in the loop's liveTasks while pending, else -1
   int32_t numCancelsRequested;
   uint8_t mustCancel;
   uint8_t logDestroyPending;
