@@ -127,26 +127,18 @@ bool methodEntry(WValue obj, WStr *name, int64_t argc, CacheEntry &out) {
   return true;
 }
 
-/// [obj] followed by the [argc] arguments: in [small] when they fit.
-inline WValue *withSelf(WValue obj, int64_t argc, WValue *argv, WValue (&small)[8]) {
-  WValue *args = argc < 8 ? small : static_cast<WValue *>(gcAlloc(sizeof(WValue) * (argc + 1)));
-  args[0] = obj;
-  if (argc) std::memcpy(args + 1, argv, sizeof(WValue) * argc);
-  return args;
-}
-
 /// Calls the method [e] holds on [obj], as callMethodStr would.
 WValue callEntry(const CacheEntry &e, WValue obj, int64_t argc, WValue *argv) {
   switch (e.hit) {
   case Hit::PlainMethod: {
     WFunc *f = reinterpret_cast<WFunc *>(e.value.o);
     WValue small[8];
-    return f->code(f, withSelf(obj, argc, argv, small));
+    return f->code(f, argsWithSelf(obj, argc, argv, small));
   }
   case Hit::NativeMethod: {
     auto *f = reinterpret_cast<WNativeFunc *>(e.value.o);
     WValue small[8];
-    return f->code(f, withSelf(obj, argc, argv, small));
+    return f->code(f, argsWithSelf(obj, argc, argv, small));
   }
   case Hit::StaticMethod: return callKw(e.value, argc, argv, nullptr);
   case Hit::ClassMethod: return callWithSelf(e.value, wrt_obj(e.type), argc, argv);

@@ -375,6 +375,14 @@ WValue call(WValue callee, int64_t argc, WValue *argv);
 WValue callKw(WValue callee, int64_t argc, WValue *argv, WObj *kwnames);
 WValue callMethod(WValue obj, std::string_view name, int64_t argc, WValue *argv);
 WValue callMethodStr(WValue obj, WStr *name, int64_t argc, WValue *argv, WObj *kwnames = nullptr);
+/// [obj] followed by the [argc] arguments, for a call with self prepended:
+/// in [small] when they fit, else in a GC array.
+inline WValue *argsWithSelf(WValue obj, int64_t argc, WValue *argv, WValue (&small)[8]) {
+  WValue *args = argc < 8 ? small : static_cast<WValue *>(gcAlloc(sizeof(WValue) * size_t(argc + 1)));
+  args[0] = obj;
+  for (int64_t i = 0; i < argc; ++i) args[i + 1] = argv[i];
+  return args;
+}
 /// The compiled `async def` that `obj.name(argc args)` calls with self
 /// prepended and no binder, when the method site [site] has it cached for
 /// obj's type (runtime/core/AttrCache.cpp); null otherwise.

@@ -126,15 +126,13 @@ extern "C" WValue wrt_await_method_ic(WCoro *awaiter, WValue obj, WObj *name, in
                                       WCacheSite *site, void *buf, int64_t bufSize) {
   WStr *n = reinterpret_cast<WStr *>(name);
   WFunc *f = cachedCoroutineMethod(obj, n, argc, site);
-  if (f && f->info->frame_size <= bufSize && argc < 8) {
+  if (f && f->info->frame_size <= bufSize) {
     // As a direct await of a module-level coroutine (CodegenDirectAwait.cpp):
     // the frame is never visible to the program, so it can live on the
     // awaiter's stack until it suspends, and then move to the heap.
-    WValue args[8];
-    args[0] = obj;
-    for (int64_t i = 0; i < argc; ++i) args[i + 1] = argv[i];
+    WValue small[8];
     WCoro *frame = static_cast<WCoro *>(buf);
-    f->info->frame_init(frame, f, args, T.coroutine);
+    f->info->frame_init(frame, f, argsWithSelf(obj, argc, argv, small), T.coroutine);
     WValue r = f->info->frame_resume(frame, wrt_none(), WRESUME_SEND);
     if (r.tag != WT_SUSPEND) return r;
     WValue copy = wrt_coro_to_heap(frame, f->info->frame_size);
