@@ -27,8 +27,6 @@ Codegen::Codegen(Module &m, const SourceManager &sm, llvm::LLVMContext &ctx, con
   // WFunc: hdr, code, info, defaults, cells, ncells, dict, owner.
   funcTy = llvm::StructType::create(ctx, {p, p, p, p, p, b.getInt64Ty(), p, abi->valueType()}, "weft.func");
   // WCoro: hdr, resume, state, yielded, awaiting, handled, info, func, running.
-  // WCoro of wrt_value.h: type, resume, state, yielded, awaiting, handled,
-  // info, func, running.
   coroTy = llvm::StructType::create(ctx, {p, p, b.getInt64Ty(), abi->valueType(), p, p, p, p, b.getInt64Ty()},
                                     "weft.coro");
 }
@@ -64,8 +62,7 @@ Value *Codegen::funcInfo(Scope *scope, const std::string &name, std::vector<Para
   llvm::Constant *frameSize = b.getInt64(0);
   llvm::Constant *frameInit = llvm::ConstantPointerNull::get(abi->ptr());
   llvm::Constant *frameResume = frameInit;
-  if (flags == WFUNC_COROUTINE || flags == (WFUNC_COROUTINE | WFUNC_STATICMETHOD) ||
-      flags == (WFUNC_COROUTINE | WFUNC_CLASSMETHOD)) {
+  if (flags == WFUNC_COROUTINE) {
     auto it = frameTypes.find(symbol);
     llvm::Function *init = mod->getFunction(symbol + ".init");
     llvm::Function *resume = mod->getFunction(symbol + ".resume");
