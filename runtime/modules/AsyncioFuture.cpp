@@ -23,6 +23,12 @@ WValue checkFuture(WValue self) {
   if (checkFuture(a[0]).tag == WT_ERR) return wrt_errv();                                          \
   Future *f = asFuture(a[0])
 
+/// FUT_SELF for the methods that complete a future or change its callbacks,
+/// which touch the loop's ready queue: refused from another thread.
+#define FUT_SELF_ON_LOOP_THREAD                                                                    \
+  FUT_SELF;                                                                                        \
+  if (!onLoopThread(f->loop)) return wrt_errv()
+
 WValue futResult(WNativeFunc *, WValue *a) {
   FUT_SELF;
   return futureResult(f);
@@ -32,12 +38,12 @@ WValue futException(WNativeFunc *, WValue *a) {
   return futureException(f);
 }
 WValue futSetResult(WNativeFunc *, WValue *a) {
-  FUT_SELF;
+  FUT_SELF_ON_LOOP_THREAD;
   if (f->kind == FutKind::Task) return raise(T.RuntimeError, "Task does not support set_result operation");
   return futureSetResult(f, a[1]);
 }
 WValue futSetException(WNativeFunc *, WValue *a) {
-  FUT_SELF;
+  FUT_SELF_ON_LOOP_THREAD;
   if (f->kind == FutKind::Task) return raise(T.RuntimeError, "Task does not support set_exception operation");
   return futureSetException(f, a[1]);
 }
@@ -50,17 +56,17 @@ WValue futCancelled(WNativeFunc *, WValue *a) {
   return wrt_bool(f->state == FutState::Cancelled);
 }
 WValue futCancel(WNativeFunc *, WValue *a) {
-  FUT_SELF;
+  FUT_SELF_ON_LOOP_THREAD;
   return wrt_bool(futureCancel(f, a[1]));
 }
 WValue futAddDoneCallback(WNativeFunc *, WValue *a) {
-  FUT_SELF;
+  FUT_SELF_ON_LOOP_THREAD;
   if (a[1].tag != WT_OBJ) return raiseTypeError("'%s' object is not callable", typeName(a[1]));
   addDoneCallback(f, &callWeftCallback, a[1].o);
   return wrt_none();
 }
 WValue futRemoveDoneCallback(WNativeFunc *, WValue *a) {
-  FUT_SELF;
+  FUT_SELF_ON_LOOP_THREAD;
   int n = removeWeftDoneCallback(f, a[1]);
   return n < 0 ? wrt_errv() : wrt_int(n);
 }

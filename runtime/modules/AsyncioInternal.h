@@ -26,6 +26,11 @@ inline EventLoop *loopOf(WValue loopObj) { return reinterpret_cast<LoopObj *>(lo
 WValue loopObjOf(EventLoop *loop);
 /// The running loop, or ERR RuntimeError("no running event loop").
 EventLoop *requireRunningLoop();
+/// False, with RuntimeError raised, when [loop] is running on another thread:
+/// only call_soon_threadsafe and run_coroutine_threadsafe may cross threads.
+/// CPython checks this in debug mode only and otherwise races; here a race
+/// corrupts the ready queue or a future's callbacks, so the check is always on.
+bool onLoopThread(EventLoop *loop);
 /// get_event_loop(): the running loop, else the thread's current loop (made
 /// on first use, as CPython 3.11 does from the main thread).
 WValue currentLoopObj();

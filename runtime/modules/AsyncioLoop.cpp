@@ -66,6 +66,13 @@ EventLoop *selfLoop(WValue self, bool checkClosed) {
   return loop;
 }
 
+/// The loop of [self] for an operation that schedules on it: not closed,
+/// and called from the loop's own thread.
+EventLoop *schedulingLoop(WValue self) {
+  EventLoop *loop = selfLoop(self, true);
+  return loop && onLoopThread(loop) ? loop : nullptr;
+}
+
 Handle *newWeftHandle(EventLoop *loop, WTypeObj *type, WValue callback, WValue args) {
   Handle *h = newObj<Handle>(type);
   h->fn = &runWeftHandle;
@@ -77,7 +84,7 @@ Handle *newWeftHandle(EventLoop *loop, WTypeObj *type, WValue callback, WValue a
 }
 
 WValue loopCallSoon(WNativeFunc *, WValue *a) {
-  EventLoop *loop = selfLoop(a[0], true);
+  EventLoop *loop = schedulingLoop(a[0]);
   if (!loop) return wrt_errv();
   Handle *h = newWeftHandle(loop, AT.handle, a[1], a[2]);
   loop->callSoonHandle(h);
@@ -100,14 +107,14 @@ WValue scheduleTimer(EventLoop *loop, int64_t when, WValue *cbAndArgs) {
 }
 
 WValue loopCallLater(WNativeFunc *, WValue *a) {
-  EventLoop *loop = selfLoop(a[0], true);
+  EventLoop *loop = schedulingLoop(a[0]);
   double delay;
   if (!loop || !toSeconds(a[1], delay, "delay")) return wrt_errv();
   return scheduleTimer(loop, loop->now() + secondsToNs(delay), a + 2);
 }
 
 WValue loopCallAt(WNativeFunc *, WValue *a) {
-  EventLoop *loop = selfLoop(a[0], true);
+  EventLoop *loop = schedulingLoop(a[0]);
   double when;
   if (!loop || !toSeconds(a[1], when, "when")) return wrt_errv();
   return scheduleTimer(loop, secondsToNs(when), a + 2);
@@ -118,7 +125,7 @@ WValue loopTime(WNativeFunc *, WValue *a) { return wrt_float(loopOf(a[0])->time(
 WValue loopCreateFuture(WNativeFunc *, WValue *a) { return wrt_obj(newFuture(loopOf(a[0]))); }
 
 WValue loopCreateTask(WNativeFunc *, WValue *a) {
-  EventLoop *loop = selfLoop(a[0], true);
+  EventLoop *loop = schedulingLoop(a[0]);
   if (!loop) return wrt_errv();
   if (!isCoroutine(a[1])) return raiseTypeError("a coroutine was expected, got %s", reprString(a[1]).c_str());
   WValue name = a[2].tag == WT_OBJ ? a[2] : wrt_unbound();
@@ -151,6 +158,7 @@ WValue loopRunForever(WNativeFunc *, WValue *a) {
 WValue loopRunUntilComplete(WNativeFunc *, WValue *a) { return runUntilComplete(a[0], a[1]); }
 
 WValue loopStop(WNativeFunc *, WValue *a) {
+  if (!onLoopThread(loopOf(a[0]))) return wrt_errv();
   loopOf(a[0])->stop();
   return wrt_none();
 }
@@ -238,6 +246,12 @@ EventLoop *requireRunningLoop() {
   EventLoop *loop = EventLoop::running();
   if (!loop) raise(T.RuntimeError, "no running event loop");
   return loop;
+}
+
+bool onLoopThread(EventLoop *loop) {
+  if (!loop || !loop->isRunning() || EventLoop::running() == loop) return true;
+  raise(T.RuntimeError, "Non-thread-safe operation invoked on an event loop other than the current one");
+  return false;
 }
 
 WValue currentLoopObj() {
