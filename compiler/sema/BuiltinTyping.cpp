@@ -2,6 +2,7 @@
 // of builtin types, and the stdlib modules of LANGUAGE.md (asyncio above all,
 // following "Typing the asyncio API"). A name or method missing from these
 // tables is typed unknown, never reported: the tables only add precision.
+#include "sema/LintSupport.h"
 #include "sema/TypeCheckerImpl.h"
 
 #include <set>
@@ -687,6 +688,19 @@ const Type *Checker::namedMethod(const Type *recv, const std::string &name, Call
     return tc.unknown();
   }
   if (type == "File") {
+    // A file's reads and writes block like open() does. Only the receiver's
+    // type says it is a file, so this lint lives here rather than with the
+    // syntactic ones in BlockingCallCheck.cpp; it reports once, from the
+    // body check that reports errors.
+    static const std::set<std::string> blockingFileMethods = {"read", "readline", "readlines", "write",
+                                                              "writelines", "flush"};
+    if (frame && frame->isAsync && !silent && frame->func && blockingFileMethods.count(name)) {
+      std::string call = dottedName(cast<AttributeExpr>(c->func)->value);
+      call = (call.empty() ? "file" : call) + "." + name;
+      reportWithNote(diags, DiagID::BlockingCall, DiagID::BlockingCallHint, c->range,
+                     {call, frame->func->def->name, "'await asyncio.to_thread'"},
+                     "use 'await asyncio.to_thread(" + call + ", ...)' to run it off the event loop");
+    }
     // read() gives str or bytes depending on the mode: not modelled.
     if (name == "close")
       return tc.none();
