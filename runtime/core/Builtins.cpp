@@ -14,6 +14,18 @@
 
 namespace weft::rt {
 
+bool isCallable(WValue x) {
+  if (x.tag != WT_OBJ) return false;
+  switch (x.o->type->kind) {
+  case Kind::Func: case Kind::NativeFunc: case Kind::BoundMethod: case Kind::Type:
+  case Kind::StaticMethod: case Kind::ClassMethod:
+    return true;
+  default:
+    break;
+  }
+  return typeLookup(typeOf(x), internStr("__call__")).tag != WT_UNBOUND;
+}
+
 namespace {
 
 WValue lenImpl(WNativeFunc *, WValue *a) {
@@ -306,18 +318,7 @@ WValue issubclassImpl(WNativeFunc *, WValue *a) {
   return r < 0 ? wrt_errv() : wrt_bool(r);
 }
 
-WValue callableImpl(WNativeFunc *, WValue *a) {
-  WValue x = a[0];
-  if (x.tag != WT_OBJ) return wrt_bool(0);
-  switch (x.o->type->kind) {
-  case Kind::Func: case Kind::NativeFunc: case Kind::BoundMethod: case Kind::Type:
-  case Kind::StaticMethod: case Kind::ClassMethod:
-    return wrt_bool(1);
-  default:
-    break;
-  }
-  return wrt_bool(typeLookup(typeOf(x), internStr("__call__")).tag != WT_UNBOUND);
-}
+WValue callableImpl(WNativeFunc *, WValue *a) { return wrt_bool(isCallable(a[0])); }
 
 bool attrName(WValue v, const char *fn, WStr *&out) {
   if (!isStr(v)) {

@@ -414,6 +414,8 @@ WValue nextOrRaise(WValue it);
 int64_t length(WValue v);
 /// Materialise any iterable into a new list (ERR on error).
 WValue listFromIterable(WValue iterable);
+/// callable(x): functions, methods, classes, and instances with __call__.
+bool isCallable(WValue x);
 /// The int value of an int or bool (callers check the tag first).
 inline int64_t intOf(WValue v) { return v.i; }
 inline bool isIntLike(WValue v) { return v.tag == WT_INT || v.tag == WT_BOOL; }

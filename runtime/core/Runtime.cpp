@@ -248,6 +248,14 @@ WValue importModule(std::string_view name) {
     std::string n(name);
     return raiseFormat(T.ModuleNotFoundError, "No module named '%s'", n.c_str());
   }
+  // As Python does, `import a.b` imports the package a first and binds b
+  // as an attribute of it once b is initialised.
+  size_t dot = name.rfind('.');
+  WValue parent = wrt_unbound();
+  if (dot != std::string_view::npos) {
+    parent = importModule(name.substr(0, dot));
+    if (parent.tag == WT_ERR) return parent;
+  }
   // A partially initialised module is visible to a circular import: cache
   // an empty module first, replace it with what init returns.
   WValue placeholder = newModule(key->data);
@@ -259,7 +267,24 @@ WValue importModule(std::string_view name) {
     return m;
   }
   if (!isKind(m, Kind::Module)) m = placeholder;
+  // Submodules imported while this one was initialising were bound on the
+  // placeholder.
+  if (m.o != placeholder.o) {
+    auto *mod = reinterpret_cast<WModule *>(m.o);
+    WDictEntry *e;
+    WDict *bound = reinterpret_cast<WModule *>(placeholder.o)->attrs;
+    for (int64_t pos = 0; dictNext(bound, pos, e);) {
+      auto *attr = reinterpret_cast<WStr *>(e->key.o);
+      bool defined = dictGetStr(mod->attrs, attr).tag != WT_UNBOUND ||
+                     (mod->slotIndex && dictGetStr(mod->slotIndex, attr).tag == WT_INT);
+      if (!defined) dictSetStr(mod->attrs, attr, e->value);
+    }
+  }
   dictSetStr(moduleCache, key, m);
+  if (parent.tag == WT_OBJ) {
+    std::string leaf(name.substr(dot + 1));
+    moduleSet(parent, leaf.c_str(), m);
+  }
   return m;
 }
 

@@ -230,6 +230,7 @@ WValue threadInit() {
   initExecTypes();
   WValue m = newModule("concurrent.futures.thread");
   moduleSet(m, "ThreadPoolExecutor", wrt_obj(ET.threadPool));
+  moduleSet(m, "BrokenThreadPool", wrt_obj(ET.brokenThreadPool));
   return m;
 }
 

@@ -41,7 +41,7 @@ struct CFuture {
 
 struct ExecTypes {
   WTypeObj *future = nullptr, *threadPool = nullptr, *processPool = nullptr,
-           *brokenProcessPool = nullptr, *brokenExecutor = nullptr;
+           *brokenProcessPool = nullptr, *brokenThreadPool = nullptr, *brokenExecutor = nullptr;
 };
 extern ExecTypes ET;
 
@@ -66,8 +66,10 @@ inline bool cfDone(CFuture *f) { return f->state == CFState::Finished || f->stat
 /// A pool of worker threads with a FIFO task queue (lives in uncollectable,
 /// scanned memory: the queue holds GC pointers).
 struct ThreadPool;
-/// max_workers <= 0: CPython's default min(32, cpus + 4).
-ThreadPool *newThreadPool(int maxWorkers);
+/// max_workers <= 0: CPython's default min(32, cpus + 4). Each worker calls
+/// initializer(*initargs) first, unless it is UNBOUND; if that raises, the
+/// pool is broken (BrokenThreadPool), as CPython's is.
+ThreadPool *newThreadPool(int maxWorkers, WValue initializer = wrt_unbound(), WObj *initargs = nullptr);
 /// Queues fn(*args, **kwargs) (args a tuple or null, kwargs a dict or null).
 /// ERR with RuntimeError after shutdown.
 WValue threadPoolSubmit(ThreadPool *p, WValue fn, WObj *args, WObj *kwargs);
@@ -77,7 +79,9 @@ int threadPoolMaxWorkers(ThreadPool *p);
 
 /// Process pools (ProcessPool.cpp).
 struct ProcPool;
-ProcPool *newProcPool(int maxWorkers);
+/// max_workers <= 0: the number of CPUs. Each worker calls
+/// initializer(*initargs) once after the fork, unless it is UNBOUND.
+ProcPool *newProcPool(int maxWorkers, WValue initializer = wrt_unbound(), WObj *initargs = nullptr);
 WValue procPoolSubmit(ProcPool *p, WValue fn, WObj *args, WObj *kwargs);
 void procPoolShutdown(ProcPool *p, bool wait, bool cancelFutures);
 
@@ -93,7 +97,7 @@ inline bool isExecutor(WValue v) {
 }
 /// executor.submit for either kind.
 WValue executorSubmit(WValue executor, WValue fn, WObj *args, WObj *kwargs);
-WValue newThreadPoolExecutor(int maxWorkers);
+WValue newThreadPoolExecutor(int maxWorkers, WValue initializer = wrt_unbound(), WObj *initargs = nullptr);
 void executorShutdown(WValue executor, bool wait);
 
 /// The serialiser of the process pool: appends [v] to [out]; false with
@@ -101,6 +105,11 @@ void executorShutdown(WValue executor, bool wait);
 bool serialise(std::string &out, WValue v);
 /// Reads one value at [pos]; ERR (ValueError) on malformed input.
 WValue deserialise(const std::string &in, size_t &pos);
+
+/// The constructors' initializer=/initargs= arguments: [fn] the callable
+/// (UNBOUND for None), [args] a tuple (UNBOUND for none). False with
+/// TypeError pending if the initializer is not callable.
+bool initializerArgs(WValue initializer, WValue initargs, WValue &fn, WValue &args);
 
 void addProcessPoolMethods();
 void addThreadPoolMethods();

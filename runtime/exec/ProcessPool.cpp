@@ -244,8 +244,18 @@ std::string exceptionReply(WValue exc) {
   return out;
 }
 
-/// A worker process: requests are (function address, args, kwargs).
-[[noreturn]] void childMain(int rfd, int wfd) {
+/// A worker process: it runs the pool's initializer, then serves requests:
+/// (function address, args, kwargs). A failed initializer is logged and the
+/// worker exits, which breaks the pool, as in CPython's _process_worker.
+[[noreturn]] void childMain(int rfd, int wfd, WValue initializer, WObj *initargs) {
+  if (initializer.tag != WT_UNBOUND) {
+    WTuple *a = initargs ? reinterpret_cast<WTuple *>(initargs) : nullptr;
+    if (call(initializer, a ? a->size : 0, a ? a->items : nullptr).tag == WT_ERR) {
+      logError("Exception in initializer:", "", fetchError());
+      flushStdout();
+      _exit(1);
+    }
+  }
   std::string req;
   for (;;) {
     int r = recvMsg(rfd, req);
@@ -322,6 +332,8 @@ struct ProcPool {
   int maxWorkers;
   int nworkers;
   int wake[2];       ///< submit/shutdown wake the manager through this pipe
+  WValue initializer; ///< run by each worker once, after the fork; UNBOUND if none
+  WObj *initargs;     ///< a tuple, or null
   bool started, shutdown, broken, joined;
   pthread_t manager;
 };
@@ -334,8 +346,10 @@ struct Lock {
   ~Lock() { pthread_mutex_unlock(m); }
 };
 
+/// What the futures of a broken pool raise, and what a later submit raises.
 const char *kBrokenMsg =
     "A process in the process pool was terminated abruptly while the future was running or pending.";
+const char *kBrokenPoolMsg = "A child process terminated abruptly, the process pool is not usable anymore";
 
 void poke(ProcPool *p) {
   char c = 1;
@@ -382,6 +396,13 @@ void completeFromReply(CFuture *f, const std::string &reply) {
 
 void *managerMain(void *arg) {
   auto *p = static_cast<ProcPool *>(arg);
+  // A request written to a worker that already died (its initializer
+  // failed, or it was killed) must fail with EPIPE, not kill the program:
+  // SIGPIPE is raised in the writing thread, and here it stays blocked.
+  sigset_t pipeSignal;
+  sigemptyset(&pipeSignal);
+  sigaddset(&pipeSignal, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipeSignal, nullptr);
   std::vector<pollfd> fds;
   std::vector<int> who;
   std::string reply;
@@ -482,7 +503,7 @@ bool startPool(ProcPool *p) {
         ::close(p->workers[j].wfd);
         ::close(p->workers[j].rfd);
       }
-      childMain(req[0], rep[1]);
+      childMain(req[0], rep[1], p->initializer, p->initargs);
     }
     ::close(req[0]);
     ::close(rep[1]);
@@ -502,7 +523,7 @@ bool startPool(ProcPool *p) {
 
 } // namespace
 
-ProcPool *newProcPool(int maxWorkers) {
+ProcPool *newProcPool(int maxWorkers, WValue initializer, WObj *initargs) {
   if (maxWorkers <= 0) {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     maxWorkers = int(cpus > 0 ? cpus : 1);
@@ -511,6 +532,8 @@ ProcPool *newProcPool(int maxWorkers) {
   std::memset(static_cast<void *>(p), 0, sizeof(ProcPool));
   pthread_mutex_init(&p->mu, nullptr);
   p->maxWorkers = maxWorkers;
+  p->initializer = initializer;
+  p->initargs = initargs;
   p->workers = static_cast<Worker *>(GC_MALLOC_UNCOLLECTABLE(sizeof(Worker) * size_t(maxWorkers)));
   return p;
 }
@@ -533,7 +556,7 @@ WValue procPoolSubmit(ProcPool *p, WValue fn, WObj *args, WObj *kwargs) {
   it->fut = newCFuture();
   {
     Lock g(&p->mu);
-    if (p->broken) return raise(ET.brokenProcessPool, kBrokenMsg);
+    if (p->broken) return raise(ET.brokenProcessPool, kBrokenPoolMsg);
     if (p->shutdown) return raise(T.RuntimeError, "cannot schedule new futures after shutdown");
     if (!p->started && !startPool(p)) return raiseOSError(errno ? errno : EAGAIN);
     if (p->tail) p->tail->next = it;
@@ -570,9 +593,11 @@ WValue ppeCtor(WNativeFunc *, WValue *a) {
     if (a[0].i <= 0) return raise(T.ValueError, "max_workers must be greater than 0");
     maxWorkers = int(std::min<int64_t>(a[0].i, 256));
   }
+  WValue initializer, initargs;
+  if (!initializerArgs(a[2], a[3], initializer, initargs)) return wrt_errv();
   auto *e = newObj<ExecObj>(ET.processPool);
   e->attrs = asDict(newDict());
-  e->procs = newProcPool(maxWorkers);
+  e->procs = newProcPool(maxWorkers, initializer, initargs.tag == WT_OBJ ? initargs.o : nullptr);
   return wrt_obj(e);
 }
 

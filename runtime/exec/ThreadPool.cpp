@@ -290,6 +290,9 @@ struct ThreadPool {
   int idle;
   bool shutdown;
   bool spinning;           ///< a worker watches the queue (kSpinNs), at most one
+  bool broken;             ///< an initializer failed: no more work runs
+  WValue initializer;      ///< run by each worker before its first job; UNBOUND if none
+  WObj *initargs;          ///< a tuple, or null
   pthread_t *threads;      ///< malloc'd, maxWorkers entries
 };
 
@@ -333,8 +336,37 @@ void runItem(WorkItem *w) {
 /// a futex wake-up, which costs tens of microseconds on a VM.
 constexpr int64_t kSpinNs = 50000;
 
+const char *kBrokenThreadPoolMsg = "A thread initializer failed, the thread pool is not usable anymore";
+
+/// CPython's _initializer_failed: the pool is broken, and every queued job
+/// fails with BrokenThreadPool instead of waiting for a worker forever.
+void initializerFailed(ThreadPool *p) {
+  logError("Exception in initializer:", "", fetchError());
+  setHandled(wrt_unbound());
+  WorkItem *queued;
+  {
+    Lock g(&p->mu);
+    p->broken = true;
+    queued = p->head;
+    p->head = p->tail = nullptr;
+  }
+  for (WorkItem *w = queued; w; w = w->next)
+    cfSetException(w->fut, newExceptionMsg(ET.brokenThreadPool, kBrokenThreadPoolMsg));
+}
+
+/// Runs the pool's initializer; false (the pool now broken) if it raised.
+bool runInitializer(ThreadPool *p) {
+  if (p->initializer.tag == WT_UNBOUND) return true;
+  WTuple *args = p->initargs ? reinterpret_cast<WTuple *>(p->initargs) : nullptr;
+  WValue r = call(p->initializer, args ? args->size : 0, args ? args->items : nullptr);
+  if (r.tag != WT_ERR) return true;
+  initializerFailed(p);
+  return false;
+}
+
 void *workerMain(void *arg) {
   auto *p = static_cast<ThreadPool *>(arg);
+  if (!runInitializer(p)) return nullptr;
   for (;;) {
     WorkItem *w;
     {
@@ -364,7 +396,7 @@ void *workerMain(void *arg) {
 
 } // namespace
 
-ThreadPool *newThreadPool(int maxWorkers) {
+ThreadPool *newThreadPool(int maxWorkers, WValue initializer, WObj *initargs) {
   if (maxWorkers <= 0) {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     maxWorkers = int(std::min<long>(32, (cpus > 0 ? cpus : 1) + 4));
@@ -374,6 +406,8 @@ ThreadPool *newThreadPool(int maxWorkers) {
   pthread_mutex_init(&p->mu, nullptr);
   pthread_cond_init(&p->cv, nullptr);
   p->maxWorkers = maxWorkers;
+  p->initializer = initializer;
+  p->initargs = initargs;
   p->threads = static_cast<pthread_t *>(std::calloc(size_t(maxWorkers), sizeof(pthread_t)));
   return p;
 }
@@ -387,6 +421,7 @@ WValue threadPoolSubmit(ThreadPool *p, WValue fn, WObj *args, WObj *kwargs) {
   w->kwargs = kwargs;
   w->fut = newCFuture();
   Lock g(&p->mu);
+  if (p->broken) return raise(ET.brokenThreadPool, kBrokenThreadPoolMsg);
   if (p->shutdown) return raise(T.RuntimeError, "cannot schedule new futures after shutdown");
   if (p->tail) p->tail->next = w;
   else __atomic_store_n(&p->head, w, __ATOMIC_RELEASE);  // spinUntilWork reads it unlocked
@@ -443,16 +478,40 @@ void executorShutdown(WValue executor, bool wait) {
   else procPoolShutdown(e->procs, wait, false);
 }
 
-WValue newThreadPoolExecutor(int maxWorkers) {
+WValue newThreadPoolExecutor(int maxWorkers, WValue initializer, WObj *initargs) {
   auto *e = newObj<ExecObj>(ET.threadPool);
   e->attrs = asDict(newDict());
-  e->threads = newThreadPool(maxWorkers);
+  e->threads = newThreadPool(maxWorkers, initializer, initargs);
   return wrt_obj(e);
 }
 
 namespace {
 
 ExecObj *selfExec(WValue v) { return reinterpret_cast<ExecObj *>(v.o); }
+
+} // namespace
+
+bool initializerArgs(WValue initializer, WValue initargs, WValue &fn, WValue &args) {
+  fn = wrt_unbound();
+  args = wrt_unbound();
+  if (initializer.tag == WT_NONE || initializer.tag == WT_UNBOUND) return true;
+  if (!isCallable(initializer)) {
+    raise(T.TypeError, "initializer must be a callable");
+    return false;
+  }
+  fn = initializer;
+  if (initargs.tag == WT_NONE || initargs.tag == WT_UNBOUND) return true;
+  if (isKind(initargs, Kind::Tuple)) {
+    args = initargs;
+    return true;
+  }
+  WValue l = listFromIterable(initargs);
+  if (l.tag == WT_ERR) return false;
+  args = newTupleFrom(asList(l)->size, asList(l)->items);
+  return true;
+}
+
+namespace {
 
 WValue tpeCtor(WNativeFunc *, WValue *a) {
   int maxWorkers = 0;
@@ -461,7 +520,9 @@ WValue tpeCtor(WNativeFunc *, WValue *a) {
     if (a[0].i <= 0) return raise(T.ValueError, "max_workers must be greater than 0");
     maxWorkers = int(std::min<int64_t>(a[0].i, 4096));
   }
-  return newThreadPoolExecutor(maxWorkers);
+  WValue initializer, initargs;
+  if (!initializerArgs(a[2], a[3], initializer, initargs)) return wrt_errv();
+  return newThreadPoolExecutor(maxWorkers, initializer, initargs.tag == WT_OBJ ? initargs.o : nullptr);
 }
 
 WValue execSubmit(WNativeFunc *, WValue *a) {
@@ -569,6 +630,8 @@ void initExecTypes() {
   ET.brokenProcessPool = newType("BrokenProcessPool", ET.brokenExecutor, Kind::Exception,
                                  "concurrent.futures.process");
   ET.brokenProcessPool->flags |= TYPE_EXCEPTION;
+  ET.brokenThreadPool = newType("BrokenThreadPool", ET.brokenExecutor, Kind::Exception, "concurrent.futures.thread");
+  ET.brokenThreadPool->flags |= TYPE_EXCEPTION;
   addProcessPoolMethods();
 }
 

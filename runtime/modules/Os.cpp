@@ -1,5 +1,5 @@
 // Os.cpp: the native `os` and `os.path` modules: process facts (getpid,
-// cpu_count, getcwd), the environment (environ as a dict snapshot, getenv),
+// cpu_count, getcwd, _exit), the environment (environ as a dict snapshot, getenv),
 // a few file-system calls (listdir, remove, mkdir, makedirs, rename, rmdir)
 // and the path helpers scripts use. Errors are OSError subclasses with
 // CPython's "[Errno N] text: 'path'" messages.
@@ -50,6 +50,13 @@ WValue environDict;
 
 WValue o_getpid(WNativeFunc *, WValue *) { return wrt_int(getpid()); }
 WValue o_getppid(WNativeFunc *, WValue *) { return wrt_int(getppid()); }
+
+/// os._exit(n): ends the process at once; like CPython's, it flushes no
+/// buffered output and runs no cleanup.
+WValue o_exit(WNativeFunc *, WValue *a) {
+  if (!isIntLike(a[0])) return raiseTypeError("'%s' object cannot be interpreted as an integer", typeName(a[0]));
+  _exit(int(a[0].i));
+}
 WValue o_cpu_count(WNativeFunc *, WValue *) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? wrt_int(n) : wrt_none();
@@ -267,6 +274,7 @@ WValue initOs() {
   moduleSet(m, "environ", environDict);
   fn("getpid", o_getpid, "");
   fn("getppid", o_getppid, "");
+  fn("_exit", o_exit, "status");
   fn("cpu_count", o_cpu_count, "");
   fn("getcwd", o_getcwd, "");
   fn("getenv", o_getenv, "key, default=?");
