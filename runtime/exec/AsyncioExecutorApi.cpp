@@ -215,6 +215,7 @@ WValue futuresInit() {
   moduleSet(m, "FIRST_COMPLETED", newStr("FIRST_COMPLETED"));
   moduleSet(m, "FIRST_EXCEPTION", newStr("FIRST_EXCEPTION"));
   moduleSet(m, "ALL_COMPLETED", newStr("ALL_COMPLETED"));
+  addFutureWaiting(m);
   return m;
 }
 

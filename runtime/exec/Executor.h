@@ -61,6 +61,10 @@ bool cfWait(CFuture *f, double timeout);
 /// result(): the value or ERR (the exception, CancelledError, TimeoutError).
 WValue cfResult(CFuture *f, double timeout);
 void cfAddCallback(CFuture *f, void (*fn)(void *, CFuture *), void *a);
+/// Drops the native callbacks (fn, a) not yet run.
+void cfRemoveCallback(CFuture *f, void (*fn)(void *, CFuture *), void *a);
+/// concurrent.futures.wait and as_completed (FutureWaiting.cpp), set on [module].
+void addFutureWaiting(WValue module);
 inline bool cfDone(CFuture *f) { return f->state == CFState::Finished || f->state == CFState::Cancelled; }
 
 /// A pool of worker threads with a FIFO task queue (lives in uncollectable,

@@ -164,6 +164,17 @@ void cfAddCallback(CFuture *f, void (*fn)(void *, CFuture *), void *a) {
   runCallback(f, {fn, a, wrt_unbound()});
 }
 
+void cfRemoveCallback(CFuture *f, void (*fn)(void *, CFuture *), void *a) {
+  Lock g(&f->mu);
+  // A finished future's callbacks are being run (or were) outside the lock,
+  // from the array as it was: it must not change under them.
+  if (cfDone(f)) return;
+  int32_t kept = 0;
+  for (int32_t i = 0; i < f->ncbs; i++)
+    if (!(f->cbs[i].fn == fn && f->cbs[i].a == a)) f->cbs[kept++] = f->cbs[i];
+  f->ncbs = kept;
+}
+
 namespace {
 
 CFuture *selfFut(WValue v) { return reinterpret_cast<CFuture *>(v.o); }
