@@ -54,6 +54,7 @@ const Type *Checker::typeFromName(const std::string &name, const std::vector<con
       name == "Runner" || name == "ThreadPoolExecutor" || name == "ProcessPoolExecutor")
     return tc.named(name);
   if (name == "AbstractEventLoop") return tc.named("Loop");
+  if (name == "TextIO" || name == "BinaryIO" || name == "IO" || name == "TextIOWrapper") return tc.named("File");
   if (name == "EnvironmentError" || name == "IOError") return tc.instance(tc.builtinClass("OSError"));
   if (ClassInfo *c = tc.builtinClass(name)) return tc.instance(c);
   return tc.unknown();

@@ -36,9 +36,23 @@ bool isSubmitCall(Expr *e) {
   return a && a->attr == "submit";
 }
 
-/// The names [d] binds to `<executor>.submit(...)` results (`f = pool.submit(g)`).
-std::set<std::string> submittedNames(FunctionDefStmt *d) {
+/// Whether annotation [a] names concurrent.futures.Future, bare or subscripted.
+bool isConcurrentFutureAnnotation(Expr *a, const ModuleFacts &facts) {
+  if (!a)
+    return false;
+  if (auto *sub = dyn_cast<SubscriptExpr>(a))
+    a = sub->value;
+  return facts.qualify(a) == "concurrent.futures.Future";
+}
+
+/// The names [d] knows to hold a concurrent.futures.Future: what it binds to
+/// `<executor>.submit(...)` (`f = pool.submit(g)`) and its parameters
+/// annotated as one.
+std::set<std::string> concurrentFutureNames(FunctionDefStmt *d, const ModuleFacts &facts) {
   std::set<std::string> names;
+  for (Param &p : d->params)
+    if (isConcurrentFutureAnnotation(p.annotation, facts))
+      names.insert(p.name);
   walkStmts(d->body, false, [&](Stmt *s) {
     auto *as = dyn_cast<AssignStmt>(s);
     if (!as || !isSubmitCall(as->value))
@@ -48,6 +62,20 @@ std::set<std::string> submittedNames(FunctionDefStmt *d) {
         names.insert(n->id);
   });
   return names;
+}
+
+/// If [c] is `.result()` on a concurrent.futures.Future (one of [futures],
+/// or `pool.submit(...)` itself), how to name it in a warning; else "".
+std::string futureResultCall(CallExpr *c, const std::set<std::string> &futures) {
+  auto *a = dyn_cast<AttributeExpr>(c->func);
+  if (!a || a->attr != "result")
+    return "";
+  if (auto *n = dyn_cast<NameExpr>(a->value); n && futures.count(n->id))
+    return n->id;
+  if (!isSubmitCall(a->value))
+    return "";
+  std::string pool = dottedName(cast<AttributeExpr>(cast<CallExpr>(a->value)->func)->value);
+  return (pool.empty() ? "" : pool + ".") + "submit(...)";
 }
 
 /// The argument as written, for literals, so the hint can be pasted back.
@@ -120,6 +148,12 @@ std::map<std::string, BlockingDef> blockingDefs(Module &m, const ModuleFacts &fa
   std::map<std::string, BlockingDef> blocking;
   std::map<std::string, std::vector<std::pair<std::string, CallExpr *>>> callsTo;
   for (auto &[name, d] : defs) {
+    std::set<std::string> futures = concurrentFutureNames(d, facts);
+    forEachExprInBody(d->body, [&](Expr *e) {
+      auto *c = dyn_cast<CallExpr>(e);
+      if (c && !blocking.count(name) && !futureResultCall(c, futures).empty())
+        blocking[name] = {"concurrent.futures.Future.result", c, false};
+    });
     forEachCall(d, [&](CallExpr *c, const std::string &head) {
       std::string q = facts.qualify(c->func);
       if (blockingCalls.count(q) && !blocking.count(name))
@@ -144,23 +178,15 @@ std::map<std::string, BlockingDef> blockingDefs(Module &m, const ModuleFacts &fa
   return blocking;
 }
 
-/// pool.submit(fn).result(), or f = pool.submit(fn) ... f.result(), in the
+/// pool.submit(fn).result(), or f = pool.submit(fn) ... f.result(), or
+/// f.result() on a parameter annotated concurrent.futures.Future, in the
 /// async def [d]: a concurrent.futures.Future waited for on the loop's thread.
-void checkFutureResults(FunctionDefStmt *d, DiagnosticEngine &diags) {
-  std::set<std::string> submitted = submittedNames(d);
+void checkFutureResults(FunctionDefStmt *d, const ModuleFacts &facts, DiagnosticEngine &diags) {
+  std::set<std::string> futures = concurrentFutureNames(d, facts);
   forEachExprInBody(d->body, [&](Expr *e) {
     auto *c = dyn_cast<CallExpr>(e);
-    auto *a = c ? dyn_cast<AttributeExpr>(c->func) : nullptr;
-    if (!a || a->attr != "result")
-      return;
-    std::string what;
-    if (auto *n = dyn_cast<NameExpr>(a->value); n && submitted.count(n->id))
-      what = n->id;
-    else if (isSubmitCall(a->value)) {
-      std::string pool = dottedName(cast<AttributeExpr>(cast<CallExpr>(a->value)->func)->value);
-      what = (pool.empty() ? "" : pool + ".") + "submit(...)";
-    }
-    else
+    std::string what = c ? futureResultCall(c, futures) : "";
+    if (what.empty())
       return;
     reportWithNote(diags, DiagID::BlockingFutureResult, DiagID::BlockingFutureResultHint, c->range,
                    {what, d->name}, "");
@@ -191,7 +217,7 @@ void checkBlockingCalls(Module &m, DiagnosticEngine &diags) {
   forEachFunction(m, [&](FunctionDefStmt *d, const std::vector<FunctionDefStmt *> &, ClassDefStmt *) {
     if (!d->isAsync)
       return;
-    checkFutureResults(d, diags);
+    checkFutureResults(d, facts, diags);
     forEachCall(d, [&](CallExpr *c, const std::string &) {
       std::string name = facts.qualify(c->func);
       auto *callee = dyn_cast<NameExpr>(c->func);

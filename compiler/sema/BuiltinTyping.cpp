@@ -690,11 +690,12 @@ const Type *Checker::namedMethod(const Type *recv, const std::string &name, Call
   if (type == "File") {
     // A file's reads and writes block like open() does. Only the receiver's
     // type says it is a file, so this lint lives here rather than with the
-    // syntactic ones in BlockingCallCheck.cpp; it reports once, from the
-    // body check that reports errors.
+    // syntactic ones in BlockingCallCheck.cpp; it reports each call once,
+    // from whichever check of the body first sees a file there.
     static const std::set<std::string> blockingFileMethods = {"read", "readline", "readlines", "write",
                                                               "writelines", "flush"};
-    if (frame && frame->isAsync && !silent && frame->func && blockingFileMethods.count(name)) {
+    if (frame && frame->isAsync && frame->func && blockingFileMethods.count(name) &&
+        reportedFileCalls.insert(c).second) {
       std::string call = dottedName(cast<AttributeExpr>(c->func)->value);
       call = (call.empty() ? "file" : call) + "." + name;
       reportWithNote(diags, DiagID::BlockingCall, DiagID::BlockingCallHint, c->range,

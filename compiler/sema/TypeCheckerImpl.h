@@ -178,6 +178,10 @@ public:
   int nestedInstantiations = 0;
   int silentKeywords = 0;
   std::vector<FuncInfo *> pendingBodies; ///< nested defs to check after their parent
+  /// File method calls already reported as blocking: a body is checked once
+  /// per call signature (silently after the first), and a parameter is only
+  /// known to be a file in the instantiation that passes one.
+  std::set<const CallExpr *> reportedFileCalls;
 
   Env *newEnv(Env *parent) {
     envs.push_back(std::make_unique<Env>());
