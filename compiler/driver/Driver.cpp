@@ -10,6 +10,7 @@
 #include "codegen/ObjectEmitter.h"
 #include "diag/Diagnostics.h"
 #include "driver/ModuleLoader.h"
+#include "driver/StdlibCache.h"
 #include "parse/Parser.h"
 #include "sema/NameResolver.h"
 #include "sema/AsyncLints.h"
@@ -22,6 +23,7 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <sstream>
@@ -54,7 +56,7 @@ std::string findStdlib(const char *argv0) {
   return "";
 }
 
-int link(const std::string &object, const std::string &output, const char *argv0, std::string &error) {
+int link(const std::vector<std::string> &objects, const std::string &output, const char *argv0, std::string &error) {
   auto cxx = llvm::sys::findProgramByName("c++");
   if (!cxx) {
     error = "cannot find the system linker driver 'c++'";
@@ -65,7 +67,12 @@ int link(const std::string &object, const std::string &output, const char *argv0
     error = "cannot find the Weft runtime at '" + runtime + "'";
     return 1;
   }
-  std::vector<llvm::StringRef> args = {*cxx, object, "-o", output, runtime, "-lgc", "-lpthread", "-lm"};
+  std::vector<llvm::StringRef> args = {*cxx};
+  for (const std::string &o : objects)
+    args.push_back(o);
+  for (llvm::StringRef a : {llvm::StringRef("-o"), llvm::StringRef(output), llvm::StringRef(runtime),
+                            llvm::StringRef("-lgc"), llvm::StringRef("-lpthread"), llvm::StringRef("-lm")})
+    args.push_back(a);
   std::string msg;
   int rc = llvm::sys::ExecuteAndWait(*cxx, args, std::nullopt, {}, 0, 0, &msg);
   if (rc != 0)
@@ -157,11 +164,33 @@ int runDriver(const DriverOptions &opts, const char *argv0) {
     ir->print(os, nullptr);
     return writeText(opts.output, os.str()) ? 0 : 1;
   }
+  // The stdlib comes precompiled (StdlibCache.h) when the program is to be
+  // run or linked; the --emit-* outputs show it compiled with the program.
+  std::vector<const LoadedModule *> stdlibModules;
+  StdlibObject stdlib;
+  if (opts.emit == Emit::Binary) {
+    for (size_t i = 1; i < loader.modules().size(); ++i)
+      if (loader.modules()[i].fromStdlib)
+        stdlibModules.push_back(&loader.modules()[i]);
+    if (!stdlibModules.empty() && !stdlibObject(stdlibModules, sm, opts.optLevel, argv0, stdlib, error)) {
+      std::cerr << "weft: error: " << error << "\n";
+      return 1;
+    }
+  }
+  std::vector<std::string> extraObjects;
+  if (!stdlib.path.empty())
+    extraObjects.push_back(stdlib.path);
+  auto removeTemporaries = [&] {
+    if (stdlib.temporary)
+      llvm::sys::fs::remove(stdlib.path);
+  };
   {
     // Scoped: the linker's destructor walks the module, which may have moved
     // into the JIT by the time this function ends.
     llvm::Linker linker(*ir);
     for (size_t i = 1; i < loader.modules().size(); ++i) {
+      if (std::find(stdlibModules.begin(), stdlibModules.end(), &loader.modules()[i]) != stdlibModules.end())
+        continue;
       CodegenOptions depOpts;
       depOpts.emitMain = false;
       depOpts.exportModule = true;
@@ -197,7 +226,7 @@ int runDriver(const DriverOptions &opts, const char *argv0) {
     return writeText(opts.output, os.str()) ? 0 : 1;
   }
   if (opts.command == Command::Run && !opts.runViaBinary)
-    return runInJit(std::move(ir), std::move(llctxOwner), opts);
+    return runInJit(std::move(ir), std::move(llctxOwner), extraObjects, removeTemporaries, opts);
 
   // Object file and link.
   llvm::SmallString<128> objPath;
@@ -218,13 +247,16 @@ int runDriver(const DriverOptions &opts, const char *argv0) {
       output = std::string(llvm::sys::path::stem(opts.input));
     }
   }
+  extraObjects.insert(extraObjects.begin(), std::string(objPath));
   if (!emitObjectFile(*ir, std::string(objPath), opts.optLevel, error) ||
-      link(std::string(objPath), output, argv0, error) != 0) {
+      link(extraObjects, output, argv0, error) != 0) {
     llvm::sys::fs::remove(objPath);
+    removeTemporaries();
     std::cerr << "weft: error: " << error << "\n";
     return 1;
   }
   llvm::sys::fs::remove(objPath);
+  removeTemporaries();
   if (opts.command != Command::Run)
     return 0;
 

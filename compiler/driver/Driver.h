@@ -4,6 +4,7 @@
 #ifndef WEFT_DRIVER_DRIVER_H
 #define WEFT_DRIVER_DRIVER_H
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,10 +43,14 @@ int runDriver(const DriverOptions &opts, const char *argv0);
 /// `weft repl`: the interactive session (ReplCommand.cpp); returns the exit status.
 int runRepl(const DriverOptions &opts, const char *argv0);
 
-/// `weft run`: runs the optimised program module in-process through the JIT
-/// (RunCommand.cpp). Does not return when the program ran; returns 1 when
-/// the JIT could not start.
-int runInJit(std::unique_ptr<llvm::Module> ir, std::unique_ptr<llvm::LLVMContext> ctx, const DriverOptions &opts);
+/// `weft run`: runs the optimised program module, with the object files
+/// [objects] (the compiled stdlib), in-process through the JIT
+/// (RunCommand.cpp). [loaded] runs once the objects are read, before the
+/// program starts. Does not return when the program ran; returns 1 when the
+/// JIT could not start.
+int runInJit(std::unique_ptr<llvm::Module> ir, std::unique_ptr<llvm::LLVMContext> ctx,
+             const std::vector<std::string> &objects, const std::function<void()> &loaded,
+             const DriverOptions &opts);
 
 } // namespace weft
 

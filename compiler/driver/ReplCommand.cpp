@@ -12,6 +12,7 @@
 #include "diag/Diagnostics.h"
 #include "driver/Driver.h"
 #include "driver/ModuleLoader.h"
+#include "driver/StdlibCache.h"
 #include "jit/ReplSource.h"
 #include "jit/WeftJIT.h"
 #include "sema/AsyncLints.h"
@@ -57,7 +58,7 @@ std::string replStdlib(const char *argv0) {
 
 class ReplSession {
 public:
-  ReplSession(const char *argv0, int optLevel) : stdlibDir(replStdlib(argv0)), optLevel(optLevel) {}
+  ReplSession(const char *argv0, int optLevel) : argv0(argv0), stdlibDir(replStdlib(argv0)), optLevel(optLevel) {}
 
   bool start(std::string &error) {
     llvm::SmallString<128> dir;
@@ -131,13 +132,31 @@ public:
     cellOpts.replNamesFrom = lastModule;
     std::unique_ptr<llvm::Module> ir = generateModule(*m, sm, *ctx, cellOpts);
     std::vector<std::string> fresh{name};
+    // The stdlib modules come precompiled (StdlibCache.h), as for `weft run`.
+    std::vector<const LoadedModule *> stdlibModules;
+    for (size_t i = 1; i < loader.modules().size(); ++i)
+      if (loader.modules()[i].fromStdlib && !compiled.count(loader.modules()[i].name))
+        stdlibModules.push_back(&loader.modules()[i]);
+    if (!stdlibModules.empty()) {
+      StdlibObject stdlib;
+      bool ok = stdlibObject(stdlibModules, sm, optLevel, argv0, stdlib, error) &&
+                jit->addObjectFile(stdlib.path, error);
+      if (stdlib.temporary)
+        llvm::sys::fs::remove(stdlib.path);
+      if (!ok) {
+        std::cerr << "weft: error: " << error << "\n";
+        return -1;
+      }
+      for (const LoadedModule *lm : stdlibModules)
+        fresh.push_back(lm->name);
+    }
     {
       // The linker must be gone before the module and its context move into
       // the JIT: its destructor still walks the module's metadata.
       llvm::Linker linker(*ir);
       for (size_t i = 1; i < loader.modules().size(); ++i) {
         const LoadedModule &lm = loader.modules()[i];
-        if (compiled.count(lm.name))
+        if (compiled.count(lm.name) || lm.fromStdlib)
           continue;
         if (linker.linkInModule(generateModule(*lm.ast, sm, *ctx, cgOpts))) {
           std::cerr << "weft: error: internal compiler error: cannot link module '" << lm.name << "'\n";
@@ -189,6 +208,7 @@ public:
   }
 
 private:
+  const char *argv0;
   std::string stdlibDir;
   int optLevel;
   std::string folder;

@@ -15,10 +15,16 @@
 
 namespace weft {
 
-int runInJit(std::unique_ptr<llvm::Module> ir, std::unique_ptr<llvm::LLVMContext> ctx, const DriverOptions &opts) {
+int runInJit(std::unique_ptr<llvm::Module> ir, std::unique_ptr<llvm::LLVMContext> ctx,
+             const std::vector<std::string> &objects, const std::function<void()> &loaded,
+             const DriverOptions &opts) {
   std::string error;
   std::unique_ptr<WeftJIT> jit = WeftJIT::create(error);
-  if (!jit || !jit->addModule(llvm::orc::ThreadSafeModule(std::move(ir), std::move(ctx)), error)) {
+  bool ok = jit && jit->addModule(llvm::orc::ThreadSafeModule(std::move(ir), std::move(ctx)), error);
+  for (size_t i = 0; ok && i < objects.size(); ++i)
+    ok = jit->addObjectFile(objects[i], error);
+  loaded();
+  if (!ok) {
     std::cerr << "weft: error: cannot start the JIT: " << error << "\n";
     return 1;
   }

@@ -9,6 +9,7 @@
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 
 #include <gc.h>
@@ -76,6 +77,21 @@ bool WeftJIT::addModule(ThreadSafeModule tsm, std::string &error) {
   ResourceTrackerSP tracker = jit->getMainJITDylib().createResourceTracker();
   trackers.push_back(tracker);
   if (Error e = jit->addIRModule(tracker, std::move(tsm))) {
+    error = toString(std::move(e));
+    return false;
+  }
+  return true;
+}
+
+bool WeftJIT::addObjectFile(const std::string &path, std::string &error) {
+  auto buf = MemoryBuffer::getFile(path);
+  if (!buf) {
+    error = "cannot read '" + path + "': " + buf.getError().message();
+    return false;
+  }
+  ResourceTrackerSP tracker = jit->getMainJITDylib().createResourceTracker();
+  trackers.push_back(tracker);
+  if (Error e = jit->addObjectFile(tracker, std::move(*buf))) {
     error = toString(std::move(e));
     return false;
   }

@@ -25,6 +25,9 @@ public:
   /// removed: suspended tasks may still resume into any module's code.
   bool addModule(llvm::orc::ThreadSafeModule tsm, std::string &error);
 
+  /// Adds the object file at [path] (read now) to the main JITDylib.
+  bool addObjectFile(const std::string &path, std::string &error);
+
   /// The address of [name] (an IR-level symbol name), compiling on demand.
   void *lookup(const std::string &name, std::string &error);
 
