@@ -635,6 +635,10 @@ const Type *Checker::namedMethod(const Type *recv, const std::string &name, Call
       return tc.coroutine(tc.unknown());
     return tc.unknown();
   }
+  if (type == "ProcessPoolExecutor" && (name == "submit" || name == "map")) {
+    checkProcessPoolCall(c, args, 0);
+    return tc.unknown();
+  }
   if (type == "TaskGroup" && name == "create_task")
     return tc.task(awaitResult(arg(0)));
   if (type == "Runner" && name == "run")
@@ -656,8 +660,11 @@ const Type *Checker::namedMethod(const Type *recv, const std::string &name, Call
       callForwarded(arg(1), c, args, 2, false);
       return tc.named("Handle");
     }
-    if (name == "run_in_executor")
+    if (name == "run_in_executor") {
+      if (arg(0)->is(TypeKind::Named) && arg(0)->name == "ProcessPoolExecutor")
+        checkProcessPoolCall(c, args, 1);
       return tc.future(callForwarded(arg(1), c, args, 2, false));
+    }
     if (name == "is_running" || name == "is_closed" || name == "get_debug")
       return tc.boolT();
     if (name == "close" || name == "stop" || name == "set_debug" || name == "run_forever")

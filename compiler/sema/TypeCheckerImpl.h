@@ -135,6 +135,17 @@ public:
   const Type *namedMethod(const Type *recv, const std::string &name, CallExpr *c,
                           const std::vector<const Type *> &args);
   void checkAsyncioArgument(const std::string &f, CallExpr *c, const std::vector<const Type *> &args);
+
+  // ---- ProcessPoolCheck.cpp
+  /// A call that sends work to a ProcessPoolExecutor: the callable at
+  /// c->args[fnIndex], then its arguments (for map, iterables of them:
+  /// containers are checked through their elements).
+  /// Reports what cannot reach a worker process: a lambda, a nested
+  /// function or closure, a bound method, and values that cannot be
+  /// serialised (tasks, futures, locks, queues, generators, files, ...).
+  void checkProcessPoolCall(CallExpr *c, const std::vector<const Type *> &args, size_t fnIndex);
+  /// What [t] is, if a value of that type cannot cross to another process ("" if it can).
+  std::string unserialisable(const Type *t, int depth = 0);
   const Type *gatherType(CallExpr *c, const std::vector<const Type *> &args);
   /// Refines or checks a container's element type after a store into it.
   /// The type of keyword argument [name] of [c] (typed silently: typeOfCall reported on it).
@@ -182,6 +193,8 @@ public:
   /// per call signature (silently after the first), and a parameter is only
   /// known to be a file in the instantiation that passes one.
   std::set<const CallExpr *> reportedFileCalls;
+  /// Process pool calls already checked (a call can be typed twice).
+  std::set<const CallExpr *> checkedProcessPoolCalls;
 
   Env *newEnv(Env *parent) {
     envs.push_back(std::make_unique<Env>());
