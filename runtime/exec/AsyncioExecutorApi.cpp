@@ -57,7 +57,7 @@ WValue defaultExecutor(EventLoop *loop, bool create) {
   WValue e = o->attrs ? dictGetStr(o->attrs, defaultKey()) : wrt_unbound();
   if (isExecutor(e) || !create) return e;
   initExecTypes();
-  e = newThreadPoolExecutor(0);
+  e = newThreadPoolExecutor(0, wrt_unbound(), nullptr, "asyncio");  // asyncio's thread_name_prefix
   if (setAttr(lo, defaultKey(), e).tag == WT_ERR) return wrt_errv();
   return e;
 }

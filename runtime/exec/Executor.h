@@ -73,7 +73,10 @@ struct ThreadPool;
 /// max_workers <= 0: CPython's default min(32, cpus + 4). Each worker calls
 /// initializer(*initargs) first, unless it is UNBOUND; if that raises, the
 /// pool is broken (BrokenThreadPool), as CPython's is.
-ThreadPool *newThreadPool(int maxWorkers, WValue initializer = wrt_unbound(), WObj *initargs = nullptr);
+/// Workers are named "<namePrefix>_<n>"; an empty prefix means CPython's
+/// "ThreadPoolExecutor-<pool number>".
+ThreadPool *newThreadPool(int maxWorkers, WValue initializer = wrt_unbound(), WObj *initargs = nullptr,
+                          const std::string &namePrefix = "");
 /// Queues fn(*args, **kwargs) (args a tuple or null, kwargs a dict or null).
 /// ERR with RuntimeError after shutdown.
 WValue threadPoolSubmit(ThreadPool *p, WValue fn, WObj *args, WObj *kwargs);
@@ -101,7 +104,8 @@ inline bool isExecutor(WValue v) {
 }
 /// executor.submit for either kind.
 WValue executorSubmit(WValue executor, WValue fn, WObj *args, WObj *kwargs);
-WValue newThreadPoolExecutor(int maxWorkers, WValue initializer = wrt_unbound(), WObj *initargs = nullptr);
+WValue newThreadPoolExecutor(int maxWorkers, WValue initializer = wrt_unbound(), WObj *initargs = nullptr,
+                             const std::string &namePrefix = "");
 void executorShutdown(WValue executor, bool wait);
 
 /// The serialiser of the process pool: appends [v] to [out]; false with

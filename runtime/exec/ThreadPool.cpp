@@ -8,11 +8,13 @@
 // the collector's stop-the-world signals need no retry here.
 #include "exec/Executor.h"
 
+#include "core/ThreadName.h"
 #include "loop/Clock.h"
 #include "task/Errors.h"
 
 #include <gc/gc.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -304,7 +306,14 @@ struct ThreadPool {
   bool broken;             ///< an initializer failed: no more work runs
   WValue initializer;      ///< run by each worker before its first job; UNBOUND if none
   WObj *initargs;          ///< a tuple, or null
+  char namePrefix[80];     ///< workers are named "<prefix>_<n>", as in CPython
   pthread_t *threads;      ///< malloc'd, maxWorkers entries
+};
+
+/// What a new worker thread is told: its pool and its number.
+struct WorkerStart {
+  ThreadPool *pool;
+  int index;
 };
 
 namespace {
@@ -376,7 +385,10 @@ bool runInitializer(ThreadPool *p) {
 }
 
 void *workerMain(void *arg) {
-  auto *p = static_cast<ThreadPool *>(arg);
+  auto *start = static_cast<WorkerStart *>(arg);
+  ThreadPool *p = start->pool;
+  setCurrentThreadName(std::string(p->namePrefix) + "_" + std::to_string(start->index));
+  std::free(start);
   if (!runInitializer(p)) return nullptr;
   for (;;) {
     WorkItem *w;
@@ -407,7 +419,9 @@ void *workerMain(void *arg) {
 
 } // namespace
 
-ThreadPool *newThreadPool(int maxWorkers, WValue initializer, WObj *initargs) {
+ThreadPool *newThreadPool(int maxWorkers, WValue initializer, WObj *initargs, const std::string &namePrefix) {
+  // CPython numbers the pools that were not given a prefix.
+  static std::atomic<int> unnamedPools{0};
   if (maxWorkers <= 0) {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     maxWorkers = int(std::min<long>(32, (cpus > 0 ? cpus : 1) + 4));
@@ -419,6 +433,8 @@ ThreadPool *newThreadPool(int maxWorkers, WValue initializer, WObj *initargs) {
   p->maxWorkers = maxWorkers;
   p->initializer = initializer;
   p->initargs = initargs;
+  std::string prefix = namePrefix.empty() ? "ThreadPoolExecutor-" + std::to_string(unnamedPools++) : namePrefix;
+  std::snprintf(p->namePrefix, sizeof p->namePrefix, "%s", prefix.c_str());
   p->threads = static_cast<pthread_t *>(std::calloc(size_t(maxWorkers), sizeof(pthread_t)));
   return p;
 }
@@ -442,8 +458,11 @@ WValue threadPoolSubmit(ThreadPool *p, WValue fn, WObj *args, WObj *kwargs) {
   int queued = 0;
   for (WorkItem *q = p->head; q && queued <= p->idle; q = q->next) queued++;
   if (queued > p->idle && p->nthreads < p->maxWorkers) {
-    if (pthread_create(&p->threads[p->nthreads], nullptr, workerMain, p) == 0) p->nthreads++;
-    else if (p->nthreads == 0) {
+    auto *start = static_cast<WorkerStart *>(std::malloc(sizeof(WorkerStart)));
+    *start = {p, p->nthreads};
+    if (pthread_create(&p->threads[p->nthreads], nullptr, workerMain, start) == 0) {
+      p->nthreads++;
+    } else if (std::free(start), p->nthreads == 0) {
       p->head = p->tail = nullptr;
       return raiseOSError(errno ? errno : EAGAIN);
     }
@@ -489,10 +508,10 @@ void executorShutdown(WValue executor, bool wait) {
   else procPoolShutdown(e->procs, wait, false);
 }
 
-WValue newThreadPoolExecutor(int maxWorkers, WValue initializer, WObj *initargs) {
+WValue newThreadPoolExecutor(int maxWorkers, WValue initializer, WObj *initargs, const std::string &namePrefix) {
   auto *e = newObj<ExecObj>(ET.threadPool);
   e->attrs = asDict(newDict());
-  e->threads = newThreadPool(maxWorkers, initializer, initargs);
+  e->threads = newThreadPool(maxWorkers, initializer, initargs, namePrefix);
   return wrt_obj(e);
 }
 
@@ -533,7 +552,8 @@ WValue tpeCtor(WNativeFunc *, WValue *a) {
   }
   WValue initializer, initargs;
   if (!initializerArgs(a[2], a[3], initializer, initargs)) return wrt_errv();
-  return newThreadPoolExecutor(maxWorkers, initializer, initargs.tag == WT_OBJ ? initargs.o : nullptr);
+  std::string prefix = isStr(a[1]) ? std::string(strView(a[1])) : "";
+  return newThreadPoolExecutor(maxWorkers, initializer, initargs.tag == WT_OBJ ? initargs.o : nullptr, prefix);
 }
 
 WValue execSubmit(WNativeFunc *, WValue *a) {

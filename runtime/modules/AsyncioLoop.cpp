@@ -6,6 +6,8 @@
 // run_until_complete stops the loop from a done callback of its future.
 #include "modules/AsyncioInternal.h"
 
+#include "core/ThreadName.h"
+
 #include "loop/Clock.h"
 #include "task/Await.h"
 #include "task/Errors.h"
@@ -20,10 +22,11 @@ namespace weft::rt {
 
 namespace {
 
-/// The loop set by set_event_loop() (or made by get_event_loop()). A root
-/// cell: the collector does not scan thread-local storage.
+/// The loop set by set_event_loop() (or made by get_event_loop()), one per
+/// thread as in CPython's policy. The cells are roots, allocated once per
+/// thread: the collector does not scan thread-local storage.
 WValue *currentLoopCell() {
-  static WValue *cell = static_cast<WValue *>(GC_MALLOC_UNCOLLECTABLE(sizeof(WValue)));
+  thread_local WValue *cell = static_cast<WValue *>(GC_MALLOC_UNCOLLECTABLE(sizeof(WValue)));
   return cell;
 }
 
@@ -258,6 +261,10 @@ WValue currentLoopObj() {
   if (EventLoop *running = EventLoop::running()) return loopObjOf(running);
   WValue *cell = currentLoopCell();
   if (cell->tag != WT_OBJ) {
+    // CPython's policy makes a loop on demand for the main thread only.
+    if (!onMainThread())
+      return raiseFormat(T.RuntimeError, "There is no current event loop in thread '%s'.",
+                         currentThreadName().c_str());
     WValue l = newLoopObj();
     if (l.tag == WT_ERR) return l;
     *cell = l;
