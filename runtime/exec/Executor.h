@@ -17,6 +17,20 @@ namespace weft::rt {
 
 enum class CFState : uint8_t { Pending, Running, Cancelled, Finished };
 
+/// Holds a pthread mutex for a scope.
+struct MutexLock {
+  pthread_mutex_t *m;
+  explicit MutexLock(pthread_mutex_t *mu) : m(mu) { pthread_mutex_lock(m); }
+  ~MutexLock() { pthread_mutex_unlock(m); }
+};
+
+/// A `timeout=` argument in seconds: -1 for None (wait forever), 0 for a
+/// negative one. False with TypeError pending if it is not a number.
+bool timeoutArg(WValue v, double &out);
+/// The CLOCK_REALTIME instant [timeout] seconds from now, as
+/// pthread_cond_timedwait wants it; false (no deadline) for timeout < 0.
+bool deadlineAfter(double timeout, timespec &ts);
+
 /// A native done callback: fn(a, future), run on the thread that completes
 /// the future (or at once by add, if already done). Weft callables are stored
 /// with fn == nullptr and the callable in `callable`.

@@ -20,12 +20,6 @@ namespace weft::rt {
 
 namespace {
 
-struct Lock {
-  pthread_mutex_t *m;
-  explicit Lock(pthread_mutex_t *mu) : m(mu) { pthread_mutex_lock(m); }
-  ~Lock() { pthread_mutex_unlock(m); }
-};
-
 /// The futures waited for, and those of them finished so far in the order
 /// they finished. GC memory (no type: never visible to Weft code).
 struct Waiter {
@@ -40,7 +34,7 @@ struct Waiter {
 
 void onFinished(void *a, CFuture *f) {
   auto *w = static_cast<Waiter *>(a);
-  Lock g(&w->mu);
+  MutexLock g(&w->mu);
   w->finished[w->nfinished++] = f;
   pthread_cond_broadcast(&w->cv);
 }
@@ -78,35 +72,9 @@ void unwatch(Waiter *w) {
   for (int64_t i = 0; i < w->nfutures; i++) cfRemoveCallback(w->futures[i], &onFinished, w);
 }
 
-/// timeout=None: false (no deadline); a number: [deadline] on CLOCK_REALTIME,
-/// which pthread_cond_timedwait measures against.
-bool deadlineFor(WValue timeout, timespec &deadline, bool &ok) {
-  ok = true;
-  if (timeout.tag == WT_NONE || timeout.tag == WT_UNBOUND) return false;
-  double secs;
-  if (timeout.tag == WT_INT || timeout.tag == WT_BOOL) secs = double(timeout.i);
-  else if (timeout.tag == WT_FLOAT) secs = timeout.f;
-  else {
-    raiseTypeError("timeout must be a number or None, not %s", typeName(timeout));
-    ok = false;
-    return false;
-  }
-  if (secs < 0) secs = 0;
-  clock_gettime(CLOCK_REALTIME, &deadline);
-  double whole;
-  double frac = std::modf(secs, &whole);
-  deadline.tv_sec += time_t(whole);
-  deadline.tv_nsec += long(frac * 1e9);
-  if (deadline.tv_nsec >= 1000000000L) {
-    deadline.tv_sec++;
-    deadline.tv_nsec -= 1000000000L;
-  }
-  return true;
-}
-
 /// Sleeps on [w] until done() holds (true) or the deadline passes (false).
 template <typename Done> bool waitUntil(Waiter *w, bool timed, const timespec &deadline, Done done) {
-  Lock g(&w->mu);
+  MutexLock g(&w->mu);
   while (!done()) {
     if (!timed) pthread_cond_wait(&w->cv, &w->mu);
     else if (pthread_cond_timedwait(&w->cv, &w->mu, &deadline) == ETIMEDOUT) return done();
@@ -137,15 +105,15 @@ WValue asCompletedNext(WIterator *it) {
     return raiseFormat(T.TimeoutError, "%lld (of %lld) futures unfinished",
                        static_cast<long long>(w->nfutures - it->index), static_cast<long long>(w->nfutures));
   }
-  Lock g(&w->mu);
+  MutexLock g(&w->mu);
   return wrt_obj(w->finished[it->index++]);
 }
 
 WValue asCompletedImpl(WNativeFunc *, WValue *a) {
+  double timeout;
+  if (!timeoutArg(a[1], timeout)) return wrt_errv();
   timespec deadline;
-  bool ok;
-  bool timed = deadlineFor(a[1], deadline, ok);
-  if (!ok) return wrt_errv();
+  bool timed = deadlineAfter(timeout, deadline);
   Waiter *w = newWaiter(a[0], "as_completed");
   if (!w) return wrt_errv();
   watch(w);
@@ -170,10 +138,10 @@ WValue dn_repr(WValue self, WValue *) {
 bool failed(CFuture *f) { return f->state == CFState::Finished && f->exception.tag != WT_UNBOUND; }
 
 WValue waitImpl(WNativeFunc *, WValue *a) {
+  double timeout;
+  if (!timeoutArg(a[1], timeout)) return wrt_errv();
   timespec deadline;
-  bool ok;
-  bool timed = deadlineFor(a[1], deadline, ok);
-  if (!ok) return wrt_errv();
+  bool timed = deadlineAfter(timeout, deadline);
   if (!isStr(a[2])) return raiseTypeError("return_when must be a str, not %s", typeName(a[2]));
   std::string_view when = strView(a[2]);
   Waiter *w = newWaiter(a[0], "wait");
@@ -184,7 +152,7 @@ WValue waitImpl(WNativeFunc *, WValue *a) {
   if (when != "FIRST_COMPLETED" && when != "FIRST_EXCEPTION" && when != "ALL_COMPLETED") {
     bool allDone;
     {
-      Lock g(&w->mu);
+      MutexLock g(&w->mu);
       allDone = w->nfinished == w->nfutures;
     }
     if (!allDone) {
@@ -206,7 +174,7 @@ WValue waitImpl(WNativeFunc *, WValue *a) {
     CFuture *f = w->futures[i];
     bool isDone;
     {
-      Lock g(&f->mu);
+      MutexLock g(&f->mu);
       isDone = cfDone(f);
     }
     setAdd(reinterpret_cast<WSet *>((isDone ? done : notDone).o), wrt_obj(f));

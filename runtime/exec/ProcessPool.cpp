@@ -340,12 +340,6 @@ struct ProcPool {
 
 namespace {
 
-struct Lock {
-  pthread_mutex_t *m;
-  explicit Lock(pthread_mutex_t *mu) : m(mu) { pthread_mutex_lock(m); }
-  ~Lock() { pthread_mutex_unlock(m); }
-};
-
 /// What the futures of a broken pool raise, and what a later submit raises.
 const char *kBrokenMsg =
     "A process in the process pool was terminated abruptly while the future was running or pending.";
@@ -408,7 +402,7 @@ void *managerMain(void *arg) {
   std::string reply;
   for (;;) {
     {
-      Lock g(&p->mu);
+      MutexLock g(&p->mu);
       for (int i = 0; i < p->nworkers && p->head && !p->broken; i++) {
         Worker &w = p->workers[i];
         if (w.busy) continue;
@@ -450,7 +444,7 @@ void *managerMain(void *arg) {
       std::vector<CFuture *> failed;
       CFuture *done = nullptr;
       {
-        Lock g(&p->mu);
+        MutexLock g(&p->mu);
         if (r == 1) {
           done = w.busy->fut;
           w.busy = nullptr;
@@ -555,7 +549,7 @@ WValue procPoolSubmit(ProcPool *p, WValue fn, WObj *args, WObj *kwargs) {
   it->request = newBytes(req);
   it->fut = newCFuture();
   {
-    Lock g(&p->mu);
+    MutexLock g(&p->mu);
     if (p->broken) return raise(ET.brokenProcessPool, kBrokenPoolMsg);
     if (p->shutdown) return raise(T.RuntimeError, "cannot schedule new futures after shutdown");
     if (!p->started && !startPool(p)) return raiseOSError(errno ? errno : EAGAIN);
@@ -570,7 +564,7 @@ WValue procPoolSubmit(ProcPool *p, WValue fn, WObj *args, WObj *kwargs) {
 void procPoolShutdown(ProcPool *p, bool wait, bool cancelFutures) {
   bool join;
   {
-    Lock g(&p->mu);
+    MutexLock g(&p->mu);
     p->shutdown = true;
     if (cancelFutures) {
       for (PItem *w = p->head; w; w = w->next) cfCancel(w->fut);

@@ -29,12 +29,6 @@ ExecTypes ET;
 
 namespace {
 
-struct Lock {
-  pthread_mutex_t *m;
-  explicit Lock(pthread_mutex_t *mu) : m(mu) { pthread_mutex_lock(m); }
-  ~Lock() { pthread_mutex_unlock(m); }
-};
-
 void runCallback(CFuture *f, const CFCallback &cb) {
   if (cb.fn) {
     cb.fn(cb.a, f);
@@ -49,7 +43,7 @@ void finish(CFuture *f, WValue result, WValue exc) {
   CFCallback *cbs;
   int32_t n;
   {
-    Lock g(&f->mu);
+    MutexLock g(&f->mu);
     f->result = result;
     f->exception = exc;
     f->state = CFState::Finished;
@@ -60,7 +54,10 @@ void finish(CFuture *f, WValue result, WValue exc) {
   for (int32_t i = 0; i < n; i++) runCallback(f, cbs[i]);
 }
 
-bool deadline(double timeout, timespec &ts) {
+
+} // namespace
+
+bool deadlineAfter(double timeout, timespec &ts) {
   if (timeout < 0) return false;
   clock_gettime(CLOCK_REALTIME, &ts);
   double whole;
@@ -74,7 +71,18 @@ bool deadline(double timeout, timespec &ts) {
   return true;
 }
 
-} // namespace
+bool timeoutArg(WValue v, double &out) {
+  out = -1;
+  if (v.tag == WT_NONE || v.tag == WT_UNBOUND) return true;
+  if (v.tag == WT_INT || v.tag == WT_BOOL) out = double(v.i);
+  else if (v.tag == WT_FLOAT) out = v.f;
+  else {
+    raiseTypeError("timeout must be a number or None, not %s", typeName(v));
+    return false;
+  }
+  if (out < 0) out = 0;
+  return true;
+}
 
 CFuture *newCFuture() {
   auto *f = newObj<CFuture>(ET.future);
@@ -87,7 +95,7 @@ CFuture *newCFuture() {
 }
 
 bool cfSetRunning(CFuture *f) {
-  Lock g(&f->mu);
+  MutexLock g(&f->mu);
   if (f->state != CFState::Pending) return false;
   f->state = CFState::Running;
   return true;
@@ -95,7 +103,7 @@ bool cfSetRunning(CFuture *f) {
 
 bool cfSetResult(CFuture *f, WValue v) {
   {
-    Lock g(&f->mu);
+    MutexLock g(&f->mu);
     if (cfDone(f)) return false;
   }
   finish(f, v, wrt_unbound());
@@ -104,7 +112,7 @@ bool cfSetResult(CFuture *f, WValue v) {
 
 bool cfSetException(CFuture *f, WValue exc) {
   {
-    Lock g(&f->mu);
+    MutexLock g(&f->mu);
     if (cfDone(f)) return false;
   }
   finish(f, wrt_none(), exc);
@@ -115,7 +123,7 @@ bool cfCancel(CFuture *f) {
   CFCallback *cbs;
   int32_t n;
   {
-    Lock g(&f->mu);
+    MutexLock g(&f->mu);
     if (f->state == CFState::Cancelled) return true;
     if (f->state != CFState::Pending) return false;
     f->state = CFState::Cancelled;
@@ -129,8 +137,8 @@ bool cfCancel(CFuture *f) {
 
 bool cfWait(CFuture *f, double timeout) {
   timespec ts;
-  bool timed = deadline(timeout, ts);
-  Lock g(&f->mu);
+  bool timed = deadlineAfter(timeout, ts);
+  MutexLock g(&f->mu);
   while (!cfDone(f)) {
     if (!timed) {
       pthread_cond_wait(&f->cv, &f->mu);
@@ -150,7 +158,7 @@ WValue cfResult(CFuture *f, double timeout) {
 
 void cfAddCallback(CFuture *f, void (*fn)(void *, CFuture *), void *a) {
   {
-    Lock g(&f->mu);
+    MutexLock g(&f->mu);
     if (!cfDone(f)) {
       if (f->ncbs == f->cbcap) {
         int32_t cap = f->cbcap ? f->cbcap * 2 : 2;
@@ -167,7 +175,7 @@ void cfAddCallback(CFuture *f, void (*fn)(void *, CFuture *), void *a) {
 }
 
 void cfRemoveCallback(CFuture *f, void (*fn)(void *, CFuture *), void *a) {
-  Lock g(&f->mu);
+  MutexLock g(&f->mu);
   // A finished future's callbacks are being run (or were) outside the lock,
   // from the array as it was: it must not change under them.
   if (cfDone(f)) return;
@@ -181,18 +189,6 @@ namespace {
 
 CFuture *selfFut(WValue v) { return reinterpret_cast<CFuture *>(v.o); }
 
-bool timeoutArg(WValue v, double &out) {
-  out = -1;
-  if (v.tag == WT_NONE || v.tag == WT_UNBOUND) return true;
-  if (v.tag == WT_INT || v.tag == WT_BOOL) out = double(v.i);
-  else if (v.tag == WT_FLOAT) out = v.f;
-  else {
-    raiseTypeError("timeout must be a number or None, not %s", typeName(v));
-    return false;
-  }
-  if (out < 0) out = 0;
-  return true;
-}
 
 WValue futResult(WNativeFunc *, WValue *a) {
   double t;
@@ -211,17 +207,17 @@ WValue futException(WNativeFunc *, WValue *a) {
 
 WValue futDone(WNativeFunc *, WValue *a) {
   CFuture *f = selfFut(a[0]);
-  Lock g(&f->mu);
+  MutexLock g(&f->mu);
   return wrt_bool(cfDone(f));
 }
 WValue futRunning(WNativeFunc *, WValue *a) {
   CFuture *f = selfFut(a[0]);
-  Lock g(&f->mu);
+  MutexLock g(&f->mu);
   return wrt_bool(f->state == CFState::Running);
 }
 WValue futCancelled(WNativeFunc *, WValue *a) {
   CFuture *f = selfFut(a[0]);
-  Lock g(&f->mu);
+  MutexLock g(&f->mu);
   return wrt_bool(f->state == CFState::Cancelled);
 }
 WValue futCancel(WNativeFunc *, WValue *a) { return wrt_bool(cfCancel(selfFut(a[0]))); }
@@ -229,7 +225,7 @@ WValue futCancel(WNativeFunc *, WValue *a) { return wrt_bool(cfCancel(selfFut(a[
 WValue futAddDoneCallback(WNativeFunc *, WValue *a) {
   CFuture *f = selfFut(a[0]);
   {
-    Lock g(&f->mu);
+    MutexLock g(&f->mu);
     if (!cfDone(f)) {
       if (f->ncbs == f->cbcap) {
         int32_t cap = f->cbcap ? f->cbcap * 2 : 2;
@@ -266,7 +262,7 @@ WValue futRepr(WNativeFunc *, WValue *a) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "<Future at %p state=", static_cast<void *>(f));
   std::string s = buf;
-  Lock g(&f->mu);
+  MutexLock g(&f->mu);
   switch (f->state) {
   case CFState::Pending: s += "pending>"; break;
   case CFState::Running: s += "running>"; break;
@@ -365,7 +361,7 @@ void initializerFailed(ThreadPool *p) {
   setHandled(wrt_unbound());
   WorkItem *queued;
   {
-    Lock g(&p->mu);
+    MutexLock g(&p->mu);
     p->broken = true;
     queued = p->head;
     p->head = p->tail = nullptr;
@@ -393,7 +389,7 @@ void *workerMain(void *arg) {
   for (;;) {
     WorkItem *w;
     {
-      Lock g(&p->mu);
+      MutexLock g(&p->mu);
       p->idle++;
       // One spinner is enough to catch the next job; more would take the
       // CPU the loop thread needs to submit it.
@@ -447,7 +443,7 @@ WValue threadPoolSubmit(ThreadPool *p, WValue fn, WObj *args, WObj *kwargs) {
   w->args = args;
   w->kwargs = kwargs;
   w->fut = newCFuture();
-  Lock g(&p->mu);
+  MutexLock g(&p->mu);
   if (p->broken) return raise(ET.brokenThreadPool, kBrokenThreadPoolMsg);
   if (p->shutdown) return raise(T.RuntimeError, "cannot schedule new futures after shutdown");
   if (p->tail) p->tail->next = w;
@@ -476,7 +472,7 @@ WValue threadPoolSubmit(ThreadPool *p, WValue fn, WObj *args, WObj *kwargs) {
 void threadPoolShutdown(ThreadPool *p, bool wait, bool cancelFutures) {
   int n;
   {
-    Lock g(&p->mu);
+    MutexLock g(&p->mu);
     __atomic_store_n(&p->shutdown, true, __ATOMIC_RELEASE);
     if (cancelFutures) {
       for (WorkItem *w = p->head; w; w = w->next) cfCancel(w->fut);
