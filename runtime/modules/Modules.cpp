@@ -12,6 +12,7 @@ void initSysModule();
 void initOsModule();
 void initTypingModule();
 void initDatetimeModule();
+void initFunctoolsModule();
 void initExecModule();  // runtime/exec: concurrent.futures
 
 void initNativeModules() {
@@ -22,6 +23,7 @@ void initNativeModules() {
   initOsModule();
   initTypingModule();
   initDatetimeModule();
+  initFunctoolsModule();
   initExecModule();
 }
 
