@@ -91,10 +91,14 @@ bool plainField(WTypeObj *t, WStr *name, bool forStore) {
 
 /// Instance attributes shadow methods (a stored callback): whether [obj],
 /// of type [t], holds [name] itself.
-bool shadowed(WValue obj, WTypeObj *t, WStr *name) {
+inline bool shadowed(WValue obj, WTypeObj *t, WStr *name) {
   if (t->kind != Kind::Instance && t->kind != Kind::Exception) return false;
   WDict *attrs = instanceAttrs(obj);
-  return attrs && dictFindStr(attrs, name) >= 0;
+  if (!attrs || attrs->size == 0) return false;
+  // The dict's key filter settles nearly every call here without the call
+  // into dictFindStr (a method name is interned, its hash long computed).
+  if (name->hash != -1 && !(attrs->keyBloom & (uint64_t(1) << (uint64_t(name->hash) & 63)))) return false;
+  return dictFindStr(attrs, name) >= 0;
 }
 
 /// callMethodStr's class lookup for `obj.name(argc args)`, as an entry:
@@ -146,6 +150,43 @@ WValue callEntry(const CacheEntry &e, WValue obj, int64_t argc, WValue *argv) {
   }
 }
 
+/// The slow paths of wrt_getattr_ic and wrt_setattr_ic, out of line so the
+/// hits stay small leaf code (no register spills for the lookups below).
+[[gnu::noinline]] WValue getattrMiss(WValue obj, WObj *name, WCacheSite *site) {
+  if (obj.tag == WT_OBJ) {
+    WTypeObj *t = obj.o->type;
+    uint64_t epoch = currentEpoch();
+    if (plainField(t, reinterpret_cast<WStr *>(name), false)) {
+      WDict *attrs = instanceAttrs(obj);
+      int64_t ix = attrs ? dictFindStr(attrs, reinterpret_cast<WStr *>(name)) : -1;
+      if (ix >= 0 && attrs->entries[ix].value.tag != WT_UNBOUND) {
+        fill(site, {t, epoch, Hit::Field, ix, nullptr, wrt_unbound()});
+        return attrs->entries[ix].value;
+      }
+    } else if (t->kind == Kind::Module) {
+      auto *mod = reinterpret_cast<WModule *>(obj.o);
+      WValue slot = mod->slotIndex ? dictGetStr(mod->slotIndex, reinterpret_cast<WStr *>(name))
+                                   : wrt_unbound();
+      if (slot.tag == WT_INT && mod->globals[slot.i].tag != WT_UNBOUND) {
+        fill(site, {t, epoch, Hit::ModuleGlobal, slot.i, obj.o, wrt_unbound()});
+        return mod->globals[slot.i];
+      }
+    }
+  }
+  return getAttr(obj, reinterpret_cast<WStr *>(name));
+}
+
+[[gnu::noinline]] WValue setattrMiss(WValue obj, WObj *name, WValue value, WCacheSite *site) {
+  WValue r = wrt_setattr(obj, name, value);
+  if (r.tag != WT_ERR && obj.tag == WT_OBJ && plainField(obj.o->type, reinterpret_cast<WStr *>(name), true)) {
+    // The store made (or found) the entry; remember where it is.
+    WDict *attrs = instanceAttrs(obj);
+    int64_t ix = attrs ? dictFindStr(attrs, reinterpret_cast<WStr *>(name)) : -1;
+    if (ix >= 0) fill(site, {obj.o->type, currentEpoch(), Hit::Field, ix, nullptr, wrt_unbound()});
+  }
+  return r;
+}
+
 } // namespace
 
 void classesChanged() { classEpoch.fetch_add(1, std::memory_order_relaxed); }
@@ -173,27 +214,7 @@ WValue wrt_getattr_ic(WValue obj, WObj *name, WCacheSite *site) {
       if (v.tag != WT_UNBOUND) return v;
     }
   }
-  if (obj.tag == WT_OBJ) {
-    WTypeObj *t = obj.o->type;
-    uint64_t epoch = currentEpoch();
-    if (plainField(t, reinterpret_cast<WStr *>(name), false)) {
-      WDict *attrs = instanceAttrs(obj);
-      int64_t ix = attrs ? dictFindStr(attrs, reinterpret_cast<WStr *>(name)) : -1;
-      if (ix >= 0 && attrs->entries[ix].value.tag != WT_UNBOUND) {
-        fill(site, {t, epoch, Hit::Field, ix, nullptr, wrt_unbound()});
-        return attrs->entries[ix].value;
-      }
-    } else if (t->kind == Kind::Module) {
-      auto *mod = reinterpret_cast<WModule *>(obj.o);
-      WValue slot = mod->slotIndex ? dictGetStr(mod->slotIndex, reinterpret_cast<WStr *>(name))
-                                   : wrt_unbound();
-      if (slot.tag == WT_INT && mod->globals[slot.i].tag != WT_UNBOUND) {
-        fill(site, {t, epoch, Hit::ModuleGlobal, slot.i, obj.o, wrt_unbound()});
-        return mod->globals[slot.i];
-      }
-    }
-  }
-  return getAttr(obj, reinterpret_cast<WStr *>(name));
+  return getattrMiss(obj, name, site);
 }
 
 WValue wrt_setattr_ic(WValue obj, WObj *name, WValue value, WCacheSite *site) {
@@ -203,14 +224,7 @@ WValue wrt_setattr_ic(WValue obj, WObj *name, WValue value, WCacheSite *site) {
       return wrt_none();
     }
   }
-  WValue r = wrt_setattr(obj, name, value);
-  if (r.tag != WT_ERR && obj.tag == WT_OBJ && plainField(obj.o->type, reinterpret_cast<WStr *>(name), true)) {
-    // The store made (or found) the entry; remember where it is.
-    WDict *attrs = instanceAttrs(obj);
-    int64_t ix = attrs ? dictFindStr(attrs, reinterpret_cast<WStr *>(name)) : -1;
-    if (ix >= 0) fill(site, {obj.o->type, currentEpoch(), Hit::Field, ix, nullptr, wrt_unbound()});
-  }
-  return r;
+  return setattrMiss(obj, name, value, site);
 }
 
 WValue wrt_with_check(WValue mgr, int64_t isAsync, WCacheSite *site) {
