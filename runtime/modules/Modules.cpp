@@ -13,6 +13,7 @@ void initOsModule();
 void initTypingModule();
 void initDatetimeModule();
 void initFunctoolsModule();
+void initJsonModule();
 void initExecModule();  // runtime/exec: concurrent.futures
 
 void initNativeModules() {
@@ -24,6 +25,7 @@ void initNativeModules() {
   initTypingModule();
   initDatetimeModule();
   initFunctoolsModule();
+  initJsonModule();
   initExecModule();
 }
 
