@@ -1,5 +1,6 @@
 // Sys.cpp: the native `sys` module: argv (recorded by wrt_main), exit
-// (raises SystemExit, which wrt_main turns into the exit status), the
+// (raises SystemExit, which wrt_main turns into the exit status),
+// exception/exc_info (the exception being handled), the
 // stdin/stdout/stderr stream objects shared with print(), and the constants
 // scripts test (maxsize, platform, version_info, byteorder).
 #include "core/Text.h"
@@ -24,10 +25,26 @@ WValue s_setrecursionlimit(WNativeFunc *, WValue *a) {
   return wrt_none();
 }
 
+/// sys.exception(): the exception being handled (an except or finally block
+/// of this task or thread), or None.
+WValue s_exception(WNativeFunc *, WValue *) {
+  WValue e = getHandled();
+  return e.tag == WT_OBJ ? e : wrt_none();
+}
+
+/// sys.exc_info(): (type, value, traceback); Weft keeps no traceback objects.
+WValue s_exc_info(WNativeFunc *, WValue *) {
+  WValue e = getHandled();
+  if (e.tag != WT_OBJ) return newTupleOf({wrt_none(), wrt_none(), wrt_none()});
+  return newTupleOf({wrt_obj(typeOf(e)), e, wrt_none()});
+}
+
 WValue initSys() {
   WValue m = newModule("sys");
   moduleSet(m, "argv", getArgv());
   moduleSet(m, "exit", makeNative("exit", s_exit, "status=?, /"));
+  moduleSet(m, "exception", makeNative("exception", s_exception, ""));
+  moduleSet(m, "exc_info", makeNative("exc_info", s_exc_info, ""));
   moduleSet(m, "getrecursionlimit", makeNative("getrecursionlimit", s_getrecursionlimit, ""));
   moduleSet(m, "setrecursionlimit",
             makeNative("setrecursionlimit", s_setrecursionlimit, "limit, /"));
