@@ -130,6 +130,12 @@ void EventLoop::interruptFromSignal() {
   if (selector_) selector_->wakeup();
 }
 
+void EventLoop::signalFromHandler(int sig) {
+  pendingSignals_.fetch_or(uint64_t(1) << (sig & 63), std::memory_order_acq_rel);
+  wakeupPending_.store(true, std::memory_order_release);
+  if (selector_) selector_->wakeup();
+}
+
 void EventLoop::drainInbox() {
   // Clear the flag before taking the entries: a producer that pushes after
   // this point sees false and writes the eventfd, so nothing is stranded.
@@ -214,6 +220,11 @@ int EventLoop::runOnce() {
     int r = interruptHook(interruptArg, nullptr);
     tlsRunning = prev;
     if (r < 0) return -1;
+  }
+  if (uint64_t sigs = pendingSignals_.exchange(0, std::memory_order_acq_rel); sigs && signalHook) {
+    // The handlers join the ready queue before it is counted: they run in
+    // this iteration, as CPython's _add_callback_signalsafe makes them.
+    signalHook(signalArg, reinterpret_cast<void *>(uintptr_t(sigs)));
   }
 
   // Phase 4: due timers join the ready queue before it is counted, so a due

@@ -90,6 +90,14 @@ public:
   ReadyFn interruptHook = nullptr;
   void *interruptArg = nullptr;
 
+  /// Async-signal-safe, for add_signal_handler: records that signal [sig]
+  /// (1..63) arrived and wakes the loop; the loop thread then calls
+  /// signalHook(signalArg, mask of the signals seen) before it runs the
+  /// iteration's callbacks, and the hook schedules their handlers.
+  void signalFromHandler(int sig);
+  ReadyFn signalHook = nullptr;
+  void *signalArg = nullptr;
+
   // ---- I/O (loop thread)
   Selector *selector() { return selector_; }
 
@@ -170,6 +178,7 @@ private:
   int64_t expectedCalls_ = 0;
   bool spinArmed_ = true;
   std::atomic<bool> interruptPending_{false};
+  std::atomic<uint64_t> pendingSignals_{0};
 };
 
 } // namespace weft::rt

@@ -58,6 +58,14 @@ void addTaskFunctions(WValue module); ///< AsyncioModule.cpp
 void addRunApi(WValue module);      ///< AsyncioRun.cpp
 void addWaitApi(WValue module);     ///< AsyncioWait.cpp
 
+/// A Handle that calls callback(*args) (args a tuple or UNBOUND) on [loop].
+Handle *newWeftHandle(EventLoop *loop, WTypeObj *type, WValue callback, WValue args);
+
+/// loop.add_signal_handler / remove_signal_handler (AsyncioSignals.cpp).
+void addSignalApi(WTypeObj *loopType);
+/// What loop.close() does first: every signal handler of [loopObj] removed.
+void removeSignalHandlers(WValue loopObj);
+
 /// Argument helpers.
 bool toSeconds(WValue v, double &out, const char *what);
 

@@ -76,6 +76,8 @@ EventLoop *schedulingLoop(WValue self) {
   return loop && onLoopThread(loop) ? loop : nullptr;
 }
 
+} // namespace
+
 Handle *newWeftHandle(EventLoop *loop, WTypeObj *type, WValue callback, WValue args) {
   Handle *h = newObj<Handle>(type);
   h->fn = &runWeftHandle;
@@ -85,6 +87,8 @@ Handle *newWeftHandle(EventLoop *loop, WTypeObj *type, WValue callback, WValue a
   h->args = args.tag == WT_OBJ ? args.o : nullptr;
   return h;
 }
+
+namespace {
 
 WValue loopCallSoon(WNativeFunc *, WValue *a) {
   EventLoop *loop = schedulingLoop(a[0]);
@@ -171,6 +175,7 @@ WValue loopClose(WNativeFunc *, WValue *a) {
   if (loop->isRunning()) return raise(T.RuntimeError, "Cannot close a running event loop");
   if (loop->isClosed()) return wrt_none();
   reportUnretrieved(loop);
+  removeSignalHandlers(a[0]);
   loop->close();
   return wrt_none();
 }
@@ -295,6 +300,7 @@ void addLoopApi(WValue m) {
   addMethod(L, "set_debug", loopSetDebug, "self, enabled, /");
   addMethod(L, "get_debug", loopGetDebug, "self, /");
   addMethod(L, "__repr__", loopRepr, "self, /");
+  addSignalApi(L);
 
   moduleSet(m, "get_running_loop", makeNative("get_running_loop", getRunningLoopImpl, ""));
   moduleSet(m, "get_event_loop", makeNative("get_event_loop", getEventLoopImpl, ""));

@@ -14,6 +14,7 @@ void initTypingModule();
 void initDatetimeModule();
 void initFunctoolsModule();
 void initJsonModule();
+void initSignalModule();
 void initExecModule();  // runtime/exec: concurrent.futures
 
 void initNativeModules() {
@@ -26,6 +27,7 @@ void initNativeModules() {
   initDatetimeModule();
   initFunctoolsModule();
   initJsonModule();
+  initSignalModule();
   initExecModule();
 }
 

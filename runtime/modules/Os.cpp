@@ -1,5 +1,5 @@
 // Os.cpp: the native `os` and `os.path` modules: process facts (getpid,
-// cpu_count, getcwd, _exit), the environment (environ as a dict snapshot, getenv),
+// cpu_count, getcwd, kill, _exit), the environment (environ as a dict snapshot, getenv),
 // a few file-system calls (listdir, remove, mkdir, makedirs, rename, rmdir)
 // and the path helpers scripts use. Errors are OSError subclasses with
 // CPython's "[Errno N] text: 'path'" messages.
@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <csignal>
 #include <dirent.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -50,6 +51,15 @@ WValue environDict;
 
 WValue o_getpid(WNativeFunc *, WValue *) { return wrt_int(getpid()); }
 WValue o_getppid(WNativeFunc *, WValue *) { return wrt_int(getppid()); }
+
+/// os.kill(pid, sig).
+WValue o_kill(WNativeFunc *, WValue *a) {
+  if (!isIntLike(a[0]) || !isIntLike(a[1]))
+    return raiseTypeError("'%s' object cannot be interpreted as an integer", typeName(isIntLike(a[0]) ? a[1] : a[0]));
+  flushStdout();  // the signal may end this very process
+  if (::kill(pid_t(a[0].i), int(a[1].i)) != 0) return osError(errno, "");
+  return wrt_none();
+}
 
 /// os._exit(n): ends the process at once; like CPython's, it flushes no
 /// buffered output and runs no cleanup.
@@ -275,6 +285,7 @@ WValue initOs() {
   fn("getpid", o_getpid, "");
   fn("getppid", o_getppid, "");
   fn("_exit", o_exit, "status");
+  fn("kill", o_kill, "pid, signal, /");
   fn("cpu_count", o_cpu_count, "");
   fn("getcwd", o_getcwd, "");
   fn("getenv", o_getenv, "key, default=?");
