@@ -98,6 +98,7 @@ struct Transport {
   EventLoop *loop;
   int fd;
   bool closing, lost, eofPending, eofSent, reading, writing;
+  bool closeOnEof;      ///< a subprocess's output pipe: nothing to write, so EOF ends it
   Reader *reader;
   Buf wbuf;
   Future *drainWaiter;
@@ -407,7 +408,12 @@ int onReadable(void *a, void *) {
       return 0;
     }
     if (k == 0) {
-      // eof_received: the stream protocol keeps the transport open for writing.
+      // eof_received: the stream protocol keeps the transport open for
+      // writing, unless it has no writing side.
+      if (tr->closeOnEof) {
+        connectionLost(tr, nullptr);
+        return 0;
+      }
       stopReading(tr);
       r->eof = true;
       got = true;
@@ -1312,6 +1318,20 @@ void initTypes() {
 }
 
 } // namespace
+
+WValue streamForFd(EventLoop *loop, int fd, WValue limitValue, bool reading) {
+  int64_t limit;
+  if (!limitArg(limitValue, limit)) return wrt_errv();
+  Transport *tr = newTransport(loop, fd);
+  if (!reading) return newWriterObj(tr, nullptr);
+  WValue rv = newReaderObj(limit);
+  Reader *r = asReader(rv);
+  r->tr = tr;
+  tr->reader = r;
+  tr->closeOnEof = true;
+  startReading(tr);
+  return rv;
+}
 
 void addStreamsApi(WValue m) {
   initTypes();

@@ -66,6 +66,13 @@ void addSignalApi(WTypeObj *loopType);
 /// What loop.close() does first: every signal handler of [loopObj] removed.
 void removeSignalHandlers(WValue loopObj);
 
+/// A StreamReader reading the socket [fd] (reading) or a StreamWriter
+/// writing it, on [loop]: the parent's ends of a subprocess's pipes.
+/// [limit] is the reader's buffer limit (UNBOUND: the default).
+WValue streamForFd(EventLoop *loop, int fd, WValue limit, bool reading);
+/// _asyncio._spawn, behind asyncio.create_subprocess_exec (Subprocess.cpp).
+void addSubprocessApi(WValue module);
+
 /// Argument helpers.
 bool toSeconds(WValue v, double &out, const char *what);
 

@@ -88,6 +88,7 @@ WValue asyncioInit() {
   addWaitApi(m);
   addExecutorApi(m);
   addStreamsApi(m);
+  addSubprocessApi(m);
   return m;
 }
 
