@@ -487,7 +487,9 @@ WValue wrt_delattr(WValue obj, WObj *name) {
 
 WValue wrt_class_new(const char *name, WValue base, const char *qualname) {
   WTypeObj *b = T.object;
-  if (base.tag != WT_UNBOUND && base.tag != WT_NONE) {
+  // Generic[T] and Protocol as a base only say something to type checkers:
+  // the class derives from object, as it does at run time in CPython.
+  if (base.tag != WT_UNBOUND && base.tag != WT_NONE && !isTypingForm(base)) {
     if (!isKind(base, Kind::Type)) return raise(T.TypeError, "bases must be types");
     b = asType(base);
     if (!(b->flags & TYPE_USER) && b != T.object && !(b->flags & TYPE_EXCEPTION))

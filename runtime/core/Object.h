@@ -416,6 +416,8 @@ int64_t length(WValue v);
 WValue listFromIterable(WValue iterable);
 /// callable(x): functions, methods, classes, and instances with __call__.
 bool isCallable(WValue x);
+/// Whether [v] is one of typing's special forms (Generic[T], Protocol, ...).
+bool isTypingForm(WValue v);
 /// The int value of an int or bool (callers check the tag first).
 inline int64_t intOf(WValue v) { return v.i; }
 inline bool isIntLike(WValue v) { return v.tag == WT_INT || v.tag == WT_BOOL; }

@@ -89,6 +89,13 @@ WValue t_newtype(WNativeFunc *, WValue *a) {
 WValue t_cast(WNativeFunc *, WValue *a) { return a[1]; }
 WValue t_identity(WNativeFunc *, WValue *a) { return a[0]; }
 
+} // namespace
+
+WValue namedTupleClass();         // NamedTuple.cpp
+WValue makeNamedTupleFunction();  // NamedTuple.cpp
+
+namespace {
+
 WValue initTyping() {
   WValue m = newModule("typing");
   static const char *forms[] = {
@@ -107,10 +114,14 @@ WValue initTyping() {
   moduleSet(m, "final", makeNative("final", t_identity, "f"));
   moduleSet(m, "runtime_checkable", makeNative("runtime_checkable", t_identity, "cls"));
   moduleSet(m, "TYPE_CHECKING", wrt_bool(0));
+  moduleSet(m, "NamedTuple", namedTupleClass());
+  moduleSet(m, "_make_namedtuple", makeNamedTupleFunction());
   return m;
 }
 
 } // namespace
+
+bool isTypingForm(WValue v) { return formType && isKind(v, Kind::Instance) && typeOf(v) == formType; }
 
 void initTypingModule() {
   formType = newNativeClass("_SpecialForm", "typing");
