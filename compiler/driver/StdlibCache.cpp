@@ -21,15 +21,19 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace weft {
 
 namespace {
 
-/// How many compiled stdlibs a cache directory keeps (one per compiler build
-/// and -O level in use); older ones are removed when a new one is stored.
-constexpr size_t kMaxEntries = 8;
+/// How many compiled stdlibs a cache directory keeps: one per compiler
+/// build, -O level and set of stdlib modules a program imports (asyncio;
+/// asyncio with contextlib; logging; ...). An entry is at most a few
+/// hundred kilobytes; the least recently used go when a new one is stored.
+constexpr size_t kMaxEntries = 64;
 
 std::string cacheKey(const std::vector<const LoadedModule *> &modules, const SourceManager &sm, int optLevel,
                      const char *argv0) {
@@ -93,7 +97,7 @@ bool compileStdlib(const std::vector<const LoadedModule *> &modules, const Sourc
   return emitObjectFile(*lib, path, optLevel, error);
 }
 
-/// Keeps the newest kMaxEntries stdlib objects of [dir].
+/// Keeps the kMaxEntries most recently used stdlib objects of [dir].
 void trimCache(const std::string &dir) {
   std::vector<std::pair<llvm::sys::TimePoint<>, std::string>> entries;
   std::error_code ec;
@@ -142,8 +146,11 @@ bool stdlibObject(const std::vector<const LoadedModule *> &modules, const Source
     llvm::SmallString<256> entry(dir);
     llvm::sys::path::append(entry, "stdlib-" + cacheKey(modules, sm, optLevel, argv0) + ".o");
     out = {std::string(entry), false};
-    if (isObjectFile(out.path))
+    if (isObjectFile(out.path)) {
+      // A hit counts as a use: trimCache keeps the recently used.
+      ::utimensat(AT_FDCWD, out.path.c_str(), nullptr, 0);
       return true;
+    }
     // Compiled next to the entry, then renamed: same file system.
     llvm::SmallString<256> tmp;
     if (!llvm::sys::fs::createUniqueFile(out.path + ".%%%%%%.tmp", tmp)) {
