@@ -99,6 +99,8 @@ struct Transport {
   int fd;
   bool closing, lost, eofPending, eofSent, reading, writing;
   bool closeOnEof;      ///< a subprocess's output pipe: nothing to write, so EOF ends it
+  bool readingPaused;   ///< pause_reading() (protocol mode)
+  WValue protocol;      ///< loop.create_server/create_connection: the Protocol; UNBOUND for streams
   Reader *reader;
   Buf wbuf;
   Future *drainWaiter;
@@ -148,6 +150,7 @@ struct ServerObj {
   Future *serveForever;
   WValue waiters;       ///< list of futures from wait_closed
   Handle *backoff;
+  WValue protocolFactory; ///< loop.create_server's factory; UNBOUND for start_server
 };
 
 // ---------------------------------------------------------------- helpers
@@ -297,6 +300,14 @@ void connectionLost(Transport *tr, WObj *exc) {
       futureSetResult(tr->closedFut, wrt_none());
     }
   }
+  if (tr->protocol.tag != WT_UNBOUND) {
+    // protocol.connection_lost(exc) runs from the loop, as CPython's
+    // _call_connection_lost does.
+    WValue args = newTupleOf({exc ? wrt_obj(exc) : wrt_none()});
+    WValue cb = getAttrStr(tr->protocol, "connection_lost");
+    if (cb.tag == WT_ERR) errClear();
+    else tr->loop->callSoonHandle(newWeftHandle(tr->loop, AT.handle, cb, args));
+  }
   if (tr->server) {
     ServerObj *s = tr->server;
     tr->server = nullptr;
@@ -392,8 +403,11 @@ void transportClose(Transport *tr) {
   if (tr->wbuf.size() == 0) tr->loop->callSoon(&connectionLostCb, tr, nullptr);
 }
 
+int onReadableProtocol(Transport *tr);
+
 int onReadable(void *a, void *) {
   Transport *tr = static_cast<Transport *>(a);
+  if (tr->protocol.tag != WT_UNBOUND) return onReadableProtocol(tr);
   Reader *r = tr->reader;
   if (tr->lost || !r) return 0;
   int64_t total = 0;
@@ -735,15 +749,19 @@ WValue newWriterObj(Transport *tr, Reader *r) {
   return wrt_obj(w);
 }
 
-WValue writerWrite(WNativeFunc *, WValue *a) {
-  if (!checkSelf(a[0], writerType)) return wrt_errv();
-  Transport *tr = asWriter(a[0])->tr;
-  if (!isKind(a[1], Kind::Bytes))
-    return raiseFormat(T.TypeError, "data argument must be a bytes-like object, not '%s'", typeName(a[1]));
+/// transport.write(data) and StreamWriter.write(data).
+WValue writeBytes(Transport *tr, WValue data) {
+  if (!isKind(data, Kind::Bytes))
+    return raiseFormat(T.TypeError, "data argument must be a bytes-like object, not '%s'", typeName(data));
   if (tr->eofPending) return raise(T.RuntimeError, "Cannot call write() after write_eof()");
-  auto *b = reinterpret_cast<WBytes *>(a[1].o);
+  auto *b = reinterpret_cast<WBytes *>(data.o);
   transportWrite(tr, b->data, b->size);
   return wrt_none();
+}
+
+WValue writerWrite(WNativeFunc *, WValue *a) {
+  if (!checkSelf(a[0], writerType)) return wrt_errv();
+  return writeBytes(asWriter(a[0])->tr, a[1]);
 }
 
 WValue writerWritelines(WNativeFunc *, WValue *a) {
@@ -797,28 +815,34 @@ WValue writerIsClosing(WNativeFunc *, WValue *a) {
 
 WValue writerCanWriteEof(WNativeFunc *, WValue *) { return wrt_bool(true); }
 
-WValue writerWriteEof(WNativeFunc *, WValue *a) {
-  if (!checkSelf(a[0], writerType)) return wrt_errv();
-  Transport *tr = asWriter(a[0])->tr;
-  if (tr->closing || tr->lost || tr->eofPending) return wrt_none();
+void writeEof(Transport *tr) {
+  if (tr->closing || tr->lost || tr->eofPending) return;
   tr->eofPending = true;
   if (tr->wbuf.size() == 0) {
     shutdown(tr->fd, SHUT_WR);
     tr->eofSent = true;
   }
+}
+
+WValue extraInfo(Transport *tr, WValue name, WValue dflt) {
+  if (dflt.tag == WT_UNBOUND) dflt = wrt_none();
+  if (!isStr(name)) return dflt;
+  std::string_view n = strView(name);
+  if (n == "peername") return tr->peername;
+  if (n == "sockname") return tr->sockname;
+  if (n == "socket") return tr->sock;
+  return dflt;
+}
+
+WValue writerWriteEof(WNativeFunc *, WValue *a) {
+  if (!checkSelf(a[0], writerType)) return wrt_errv();
+  writeEof(asWriter(a[0])->tr);
   return wrt_none();
 }
 
 WValue writerGetExtraInfo(WNativeFunc *, WValue *a) {
   if (!checkSelf(a[0], writerType)) return wrt_errv();
-  Transport *tr = asWriter(a[0])->tr;
-  WValue dflt = a[2].tag == WT_UNBOUND ? wrt_none() : a[2];
-  if (!isStr(a[1])) return dflt;
-  std::string_view n = strView(a[1]);
-  if (n == "peername") return tr->peername;
-  if (n == "sockname") return tr->sockname;
-  if (n == "socket") return tr->sock;
-  return dflt;
+  return extraInfo(asWriter(a[0])->tr, a[1], a[2]);
 }
 
 WValue writerTransport(WNativeFunc *, WValue *a) { return wrt_obj(asWriter(a[0])->tr); }
@@ -927,6 +951,7 @@ struct ConnectState {
   Future *fut;
   std::string *addr;  // unused (kept null)
   WValue addrStr;
+  WValue protocolFactory; ///< loop.create_connection's factory; UNBOUND for open_connection
 };
 
 WTypeObj *connectType;
@@ -944,6 +969,15 @@ WValue finishConnection(EventLoop *loop, int fd, int64_t limit, ServerObj *serve
   return newTupleFrom(2, items);
 }
 
+WValue finishProtocolConnection(EventLoop *loop, int fd, WValue factory, ServerObj *server);
+
+/// The connection of open_connection (streams: a (reader, writer) pair) or,
+/// with a [factory], of loop.create_connection ((transport, protocol)).
+WValue finishAny(EventLoop *loop, int fd, int64_t limit, WValue factory) {
+  if (factory.tag != WT_UNBOUND) return finishProtocolConnection(loop, fd, factory, nullptr);
+  return finishConnection(loop, fd, limit, nullptr);
+}
+
 int onConnectWritable(void *a, void *) {
   ConnectState *c = static_cast<ConnectState *>(a);
   c->loop->selector()->removeWriter(c->fd);
@@ -959,7 +993,9 @@ int onConnectWritable(void *a, void *) {
     futureSetExceptionRaw(c->fut, osErrorWith(err, "Connect call failed " + std::string(strView(c->addrStr))));
     return 0;
   }
-  futureSetResult(c->fut, finishConnection(c->loop, c->fd, c->limit, nullptr));
+  WValue conn = finishAny(c->loop, c->fd, c->limit, c->protocolFactory);
+  if (conn.tag == WT_ERR) futureSetExceptionRaw(c->fut, fetchError());
+  else futureSetResult(c->fut, conn);
   return 0;
 }
 
@@ -972,13 +1008,12 @@ int connectCancelled(void *a, void *fut) {
   return 0;
 }
 
-WValue openConnection(WNativeFunc *, WValue *a) {
+/// A future for the connection to (host, port): see finishAny.
+WValue connectTo(WValue host, WValue port, int64_t limit, WValue factory) {
   EventLoop *loop = runningLoop();
   if (!loop) return wrt_errv();
-  int64_t limit;
-  if (!limitArg(a[2], limit)) return wrt_errv();
   addrinfo *res = nullptr;
-  if (!resolve(a[0], a[1], false, res)) return wrt_errv();
+  if (!resolve(host, port, false, res)) return wrt_errv();
   int lastErr = 0;
   std::string lastAddr;
   for (addrinfo *ai = res; ai; ai = ai->ai_next) {
@@ -993,7 +1028,9 @@ WValue openConnection(WNativeFunc *, WValue *a) {
     std::string addr = addrText(ai->ai_addr);
     if (rc == 0) {
       freeaddrinfo(res);
-      return wrt_obj(doneFuture(loop, finishConnection(loop, fd, limit, nullptr)));
+      WValue conn = finishAny(loop, fd, limit, factory);
+      if (conn.tag == WT_ERR) return conn;
+      return wrt_obj(doneFuture(loop, conn));
     }
     if (errno == EINPROGRESS) {
       freeaddrinfo(res);
@@ -1003,6 +1040,7 @@ WValue openConnection(WNativeFunc *, WValue *a) {
       c->limit = limit;
       c->fut = pendingFuture(loop);
       c->addrStr = newStr(addr);
+      c->protocolFactory = factory;
       int e = loop->selector()->addWriter(fd, &onConnectWritable, c, nullptr);
       if (e != 0) {
         close(fd);
@@ -1017,6 +1055,12 @@ WValue openConnection(WNativeFunc *, WValue *a) {
   }
   freeaddrinfo(res);
   return restoreError(osErrorWith(lastErr ? lastErr : ECONNREFUSED, "Connect call failed " + lastAddr));
+}
+
+WValue openConnection(WNativeFunc *, WValue *a) {
+  int64_t limit;
+  if (!limitArg(a[2], limit)) return wrt_errv();
+  return connectTo(a[0], a[1], limit, wrt_unbound());
 }
 
 // ---------------------------------------------------------------- server
@@ -1070,6 +1114,19 @@ int onAcceptable(void *a, void *) {
       logError("Error on accept()", "", reinterpret_cast<WObj *>(newOSError(e).o));
       break;
     }
+    if (s->protocolFactory.tag != WT_UNBOUND) {
+      s->active++;
+      if (finishProtocolConnection(s->loop, fd, s->protocolFactory, s).tag == WT_ERR) {
+        s->active--;
+        WObj *exc = fetchError();
+        if (isFatalException(exc)) {
+          restoreError(exc);
+          return -1;
+        }
+        logError("Error on transport creation for incoming connection", "", exc);
+      }
+      continue;
+    }
     s->active++;
     WValue pair = finishConnection(s->loop, fd, s->limit, s);
     WValue res = call(s->cb, 2, asTuple(pair)->items);
@@ -1110,14 +1167,16 @@ void serverClose(ServerObj *s) {
   if (s->active == 0) serverWakeWaiters(s);
 }
 
-WValue startServer(WNativeFunc *, WValue *a) {
+/// A future for a listening Server on (host, port) calling [cb] with a
+/// (reader, writer) pair per connection, or with a [factory], making a
+/// Protocol per connection (loop.create_server).
+WValue listenOn(WValue cb, WValue host, WValue port, int64_t limit, WValue backlogArg, WValue startServing,
+                WValue factory) {
   EventLoop *loop = runningLoop();
   if (!loop) return wrt_errv();
-  int64_t limit;
-  if (!limitArg(a[3], limit)) return wrt_errv();
-  int64_t backlog = a[4].tag == WT_INT ? a[4].i : 100;
+  int64_t backlog = backlogArg.tag == WT_INT ? backlogArg.i : 100;
   addrinfo *res = nullptr;
-  if (!resolve(a[1], a[2], true, res)) return wrt_errv();
+  if (!resolve(host, port, true, res)) return wrt_errv();
   int fd = -1, lastErr = 0;
   std::string lastAddr;
   for (addrinfo *ai = res; ai; ai = ai->ai_next) {
@@ -1146,11 +1205,18 @@ WValue startServer(WNativeFunc *, WValue *a) {
   s->loop = loop;
   s->fd = fd;
   s->limit = limit;
-  s->cb = a[0];
+  s->cb = cb;
+  s->protocolFactory = factory;
   s->sock = newSock(fd, family);
   s->waiters = newList(0);
-  if (a[5].tag == WT_UNBOUND || truthy(a[5]) == 1) serverStartServing(s);
+  if (startServing.tag == WT_UNBOUND || truthy(startServing) == 1) serverStartServing(s);
   return wrt_obj(doneFuture(loop, wrt_obj(s)));
+}
+
+WValue startServer(WNativeFunc *, WValue *a) {
+  int64_t limit;
+  if (!limitArg(a[3], limit)) return wrt_errv();
+  return listenOn(a[0], a[1], a[2], limit, a[4], a[5], wrt_unbound());
 }
 
 WValue serverSockets(WNativeFunc *, WValue *a) {
@@ -1237,6 +1303,149 @@ WValue serverRepr(WNativeFunc *, WValue *a) {
   return newStr(out + ")>");
 }
 
+// ---------------------------------------------------------------- protocols
+// loop.create_server / create_connection: the same transport, delivering to
+// a Protocol's callbacks instead of a StreamReader, as CPython's
+// _SelectorSocketTransport does: connection_made, then data_received per
+// read, eof_received at EOF (a falsy result closes the transport),
+// connection_lost(exc) once it is gone. A callback that raises is a fatal
+// error of the transport: logged, and the connection closed.
+
+Transport *asTransport(WValue v) { return reinterpret_cast<Transport *>(v.o); }
+
+/// protocol.<name>(*argv) into [result]; false (connection closed, or ERR
+/// pending for KeyboardInterrupt/SystemExit, reported by [fatal]) if it raised.
+bool callProtocol(Transport *tr, const char *name, int64_t argc, WValue *argv, WValue &result, bool &fatal) {
+  fatal = false;
+  result = callMethod(tr->protocol, name, argc, argv);
+  if (result.tag != WT_ERR) return true;
+  WObj *exc = fetchError();
+  if (isFatalException(exc)) {
+    restoreError(exc);
+    fatal = true;
+    return false;
+  }
+  logError(std::string("Fatal error: protocol.") + name + "() call failed.",
+           "protocol: " + reprString(tr->protocol) + "\ntransport: " + reprString(wrt_obj(tr)), exc);
+  connectionLost(tr, exc);
+  return false;
+}
+
+int onReadableProtocol(Transport *tr) {
+  if (tr->lost) return 0;
+  static thread_local char buf[kRecvChunk];
+  int64_t total = 0;
+  WValue r;
+  bool fatal;
+  while (total < kMaxReadPerWake && !tr->lost && tr->reading) {
+    ssize_t k = recv(tr->fd, buf, sizeof buf, 0);
+    if (k < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      fatalError(tr, errno);
+      return 0;
+    }
+    if (k == 0) {
+      stopReading(tr);
+      if (!callProtocol(tr, "eof_received", 0, nullptr, r, fatal)) return fatal ? -1 : 0;
+      if (truthy(r) != 1) transportClose(tr);
+      return 0;
+    }
+    WValue data = newBytes(std::string_view(buf, size_t(k)));
+    if (!callProtocol(tr, "data_received", 1, &data, r, fatal)) return fatal ? -1 : 0;
+    total += k;
+    if (k < int64_t(sizeof buf)) break;  // drained
+  }
+  return 0;
+}
+
+/// The first step of a protocol connection, one iteration after it was made.
+int protocolStart(void *a, void *) {
+  Transport *tr = static_cast<Transport *>(a);
+  if (tr->lost) return 0;
+  WValue self = wrt_obj(tr), r;
+  bool fatal;
+  if (!callProtocol(tr, "connection_made", 1, &self, r, fatal)) return fatal ? -1 : 0;
+  if (!tr->readingPaused) startReading(tr);
+  return 0;
+}
+
+WValue finishProtocolConnection(EventLoop *loop, int fd, WValue factory, ServerObj *server) {
+  WValue protocol = call(factory, 0, nullptr);
+  if (protocol.tag == WT_ERR) {
+    close(fd);
+    return protocol;
+  }
+  Transport *tr = newTransport(loop, fd);
+  tr->protocol = protocol;
+  tr->server = server;
+  loop->callSoon(&protocolStart, tr, nullptr);
+  WValue items[2] = {wrt_obj(tr), protocol};
+  return newTupleFrom(2, items);
+}
+
+WValue trWrite(WNativeFunc *, WValue *a) { return writeBytes(asTransport(a[0]), a[1]); }
+WValue trWritelines(WNativeFunc *, WValue *a) {
+  WValue l = listFromIterable(a[1]);
+  if (l.tag == WT_ERR) return l;
+  for (int64_t i = 0; i < asList(l)->size; i++)
+    if (writeBytes(asTransport(a[0]), asList(l)->items[i]).tag == WT_ERR) return wrt_errv();
+  return wrt_none();
+}
+WValue trClose(WNativeFunc *, WValue *a) {
+  transportClose(asTransport(a[0]));
+  return wrt_none();
+}
+WValue trAbort(WNativeFunc *, WValue *a) {
+  connectionLost(asTransport(a[0]), nullptr);
+  return wrt_none();
+}
+WValue trIsClosing(WNativeFunc *, WValue *a) { return wrt_bool(asTransport(a[0])->closing || asTransport(a[0])->lost); }
+WValue trGetExtraInfo(WNativeFunc *, WValue *a) { return extraInfo(asTransport(a[0]), a[1], a[2]); }
+WValue trPauseReading(WNativeFunc *, WValue *a) {
+  Transport *tr = asTransport(a[0]);
+  tr->readingPaused = true;
+  stopReading(tr);
+  return wrt_none();
+}
+WValue trResumeReading(WNativeFunc *, WValue *a) {
+  Transport *tr = asTransport(a[0]);
+  if (!tr->readingPaused) return wrt_none();
+  tr->readingPaused = false;
+  startReading(tr);
+  return wrt_none();
+}
+WValue trIsReading(WNativeFunc *, WValue *a) {
+  Transport *tr = asTransport(a[0]);
+  return wrt_bool(!tr->readingPaused && !tr->closing && !tr->lost);
+}
+WValue trWriteEof(WNativeFunc *, WValue *a) {
+  writeEof(asTransport(a[0]));
+  return wrt_none();
+}
+WValue trCanWriteEof(WNativeFunc *, WValue *) { return wrt_bool(true); }
+WValue trWriteBufferSize(WNativeFunc *, WValue *a) { return wrt_int(asTransport(a[0])->wbuf.size()); }
+WValue trGetProtocol(WNativeFunc *, WValue *a) { return asTransport(a[0])->protocol; }
+WValue trRepr(WNativeFunc *, WValue *a) {
+  Transport *tr = asTransport(a[0]);
+  std::string s = "<_SelectorSocketTransport";
+  s += tr->lost ? " closed" : tr->closing ? " closing" : "";
+  if (!tr->lost) s += " fd=" + std::to_string(tr->fd);
+  return newStr(s + ">");
+}
+
+/// loop.create_server(protocol_factory, host, port, *, backlog, start_serving).
+WValue loopCreateServer(WNativeFunc *, WValue *a) {
+  if (!isCallable(a[1])) return raise(T.TypeError, "protocol_factory must be callable");
+  return listenOn(wrt_none(), a[2], a[3], kDefaultLimit, a[4], a[5], a[1]);
+}
+
+/// loop.create_connection(protocol_factory, host, port): (transport, protocol).
+WValue loopCreateConnection(WNativeFunc *, WValue *a) {
+  if (!isCallable(a[1])) return raise(T.TypeError, "protocol_factory must be callable");
+  return connectTo(a[2], a[3], kDefaultLimit, a[1]);
+}
+
 // ---------------------------------------------------------------- types
 
 WValue prop(WNativeCode code, const char *name) {
@@ -1315,6 +1524,21 @@ void initTypes() {
   addMethod(serverType, "__aenter__", serverAenter, "self");
   addMethod(serverType, "__aexit__", serverAexit, "self, *args");
   addMethod(serverType, "__repr__", serverRepr, "self");
+
+  addMethod(transportType, "write", trWrite, "self, data, /");
+  addMethod(transportType, "writelines", trWritelines, "self, list_of_data, /");
+  addMethod(transportType, "close", trClose, "self, /");
+  addMethod(transportType, "abort", trAbort, "self, /");
+  addMethod(transportType, "is_closing", trIsClosing, "self, /");
+  addMethod(transportType, "get_extra_info", trGetExtraInfo, "self, name, default=?, /");
+  addMethod(transportType, "pause_reading", trPauseReading, "self, /");
+  addMethod(transportType, "resume_reading", trResumeReading, "self, /");
+  addMethod(transportType, "is_reading", trIsReading, "self, /");
+  addMethod(transportType, "write_eof", trWriteEof, "self, /");
+  addMethod(transportType, "can_write_eof", trCanWriteEof, "self, /");
+  addMethod(transportType, "get_write_buffer_size", trWriteBufferSize, "self, /");
+  addMethod(transportType, "get_protocol", trGetProtocol, "self, /");
+  addMethod(transportType, "__repr__", trRepr, "self, /");
 }
 
 } // namespace
@@ -1345,6 +1569,10 @@ void addStreamsApi(WValue m) {
   moduleSet(m, "Server", wrt_obj(serverType));
   moduleSet(m, "IncompleteReadError", wrt_obj(incompleteReadError));
   moduleSet(m, "LimitOverrunError", wrt_obj(limitOverrunError));
+  addMethod(AT.loop, "create_server", loopCreateServer,
+            "self, protocol_factory, host=None, port=None, *, backlog=100, start_serving=?, **kwds");
+  addMethod(AT.loop, "create_connection", loopCreateConnection,
+            "self, protocol_factory, host=None, port=None, **kwds");
 }
 
 } // namespace weft::rt
