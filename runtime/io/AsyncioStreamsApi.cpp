@@ -100,6 +100,7 @@ struct Transport {
   bool closing, lost, eofPending, eofSent, reading, writing;
   bool closeOnEof;      ///< a subprocess's output pipe: nothing to write, so EOF ends it
   bool readingPaused;   ///< pause_reading() (protocol mode)
+  bool writingPaused;   ///< the protocol was told pause_writing() (buffer over the high mark)
   WValue protocol;      ///< loop.create_server/create_connection: the Protocol; UNBOUND for streams
   Reader *reader;
   Buf wbuf;
@@ -325,7 +326,21 @@ void fatalError(Transport *tr, int err) {
   connectionLost(tr, exc);
 }
 
+/// Tells a protocol to pause_writing()/resume_writing() as the write buffer
+/// crosses the high and low marks (CPython's _maybe_pause/_maybe_resume_protocol).
+void protocolFlowControl(Transport *tr) {
+  if (tr->protocol.tag == WT_UNBOUND || tr->lost) return;
+  bool pause = !tr->writingPaused && tr->wbuf.size() > kHighWater;
+  bool resume = tr->writingPaused && tr->wbuf.size() <= kLowWater;
+  if (!pause && !resume) return;
+  tr->writingPaused = pause;
+  WValue r = callMethod(tr->protocol, pause ? "pause_writing" : "resume_writing", 0, nullptr);
+  if (r.tag == WT_ERR)
+    logError(std::string("protocol.") + (pause ? "pause" : "resume") + "_writing() failed", "", fetchError());
+}
+
 void maybeWakeDrain(Transport *tr) {
+  protocolFlowControl(tr);
   if (tr->drainWaiter && tr->wbuf.size() <= kLowWater) {
     Future *w = tr->drainWaiter;
     tr->drainWaiter = nullptr;
@@ -339,6 +354,9 @@ void afterBufferEmpty(Transport *tr) {
     tr->writing = false;
   }
   maybeWakeDrain(tr);
+  // A protocol's resume_writing() may have written again (and closed):
+  // then the buffer is not empty any more, and onWritable comes back.
+  if (tr->lost || tr->wbuf.size() > 0) return;
   if (tr->closing) {
     connectionLost(tr, nullptr);
     return;
@@ -394,6 +412,7 @@ void transportWrite(Transport *tr, const char *p, int64_t n) {
   if (!tr->writing) {
     if (tr->loop->selector()->addWriter(tr->fd, &onWritable, tr, nullptr) == 0) tr->writing = true;
   }
+  protocolFlowControl(tr);
 }
 
 void transportClose(Transport *tr) {
