@@ -14,6 +14,7 @@
 #include "task/Errors.h"
 
 #include <cerrno>
+#include <csignal>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -179,8 +180,15 @@ WValue spawnImpl(WNativeFunc *, WValue *a) {
   w->exited = newFuture(loop);
   w->pidfd = int(syscall(SYS_pidfd_open, pid, 0));
   if (w->pidfd < 0 || loop->selector()->addReader(w->pidfd, &onChildExit, w, nullptr) != 0) {
-    // No pidfd (an old kernel): poll for the exit, as a child watcher would.
-    return raise(T.OSError, "cannot watch the child process: pidfd_open failed");
+    // pidfd_open needs Linux 5.3 (Debian 12 ships 6.1). Without it the exit
+    // cannot be watched: stop the child rather than leave it unreaped.
+    int err = w->pidfd < 0 ? errno : EBADF;
+    if (w->pidfd >= 0) close(w->pidfd);
+    kill(pid, SIGKILL);
+    while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    closePlans(plans, true);
+    return raiseOSError(err);
   }
   WValue out[5] = {wrt_int(pid), wrt_none(), wrt_none(), wrt_none(), wrt_obj(reinterpret_cast<WObj *>(w->exited))};
   for (int i = 0; i < 3; i++) {
