@@ -83,6 +83,26 @@ WValue runInExecutor(EventLoop *loop, WValue executor, WValue fn, WObj *args, WO
   return wrt_obj(af);
 }
 
+/// asyncio.wrap_future(future, *, loop=None): an asyncio Future that follows
+/// a concurrent.futures.Future (cancelling one cancels the other); an
+/// asyncio future is returned as it is.
+WValue wrapFuture(WNativeFunc *, WValue *a) {
+  if (isFuture(a[0])) return a[0];
+  if (a[0].tag != WT_OBJ || a[0].o->type != ET.future)
+    return raiseFormat(T.TypeError, "concurrent.futures.Future is expected, got %s", reprString(a[0]).c_str());
+  EventLoop *loop = a[1].tag == WT_OBJ && a[1].o->type == AT.loop ? loopOf(a[1]) : nullptr;
+  if (!loop) {
+    WValue lo = currentLoopObj();
+    if (lo.tag == WT_ERR) return lo;
+    loop = loopOf(lo);
+  }
+  Future *af = newFuture(loop);
+  addDoneCallback(af, &onAsyncioDone, a[0].o);
+  loop->expectThreadsafeCall();
+  cfAddCallback(reinterpret_cast<CFuture *>(a[0].o), &onConcurrentDone, af);
+  return wrt_obj(af);
+}
+
 WValue loopRunInExecutor(WNativeFunc *, WValue *a) {
   EventLoop *loop = loopOf(a[0]);
   if (loop->isClosed()) return raise(T.RuntimeError, "Event loop is closed");
@@ -249,6 +269,7 @@ void addExecutorApi(WValue m) {
   initExecTypes();
   moduleSet(m, "to_thread", makeNative("to_thread", toThreadImpl, "func, /, *args, **kwargs"));
   moduleSet(m, "run_coroutine_threadsafe", makeNative("run_coroutine_threadsafe", runCoroutineThreadsafe, "coro, loop"));
+  moduleSet(m, "wrap_future", makeNative("wrap_future", wrapFuture, "future, *, loop=None"));
   addMethod(AT.loop, "run_in_executor", loopRunInExecutor, "self, executor, func, /, *args");
   addMethod(AT.loop, "set_default_executor", loopSetDefaultExecutor, "self, executor, /");
 }

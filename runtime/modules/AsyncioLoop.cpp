@@ -301,6 +301,7 @@ void addLoopApi(WValue m) {
   addMethod(L, "get_debug", loopGetDebug, "self, /");
   addMethod(L, "__repr__", loopRepr, "self, /");
   addSignalApi(L);
+  addFdWatchApi(L);
 
   moduleSet(m, "get_running_loop", makeNative("get_running_loop", getRunningLoopImpl, ""));
   moduleSet(m, "get_event_loop", makeNative("get_event_loop", getEventLoopImpl, ""));

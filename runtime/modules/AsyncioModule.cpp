@@ -1,6 +1,6 @@
 // AsyncioModule.cpp: the native `asyncio` module: its init function (what
 // `import asyncio` runs once) and the task-level functions: sleep,
-// create_task, ensure_future, gather, current_task, all_tasks, iscoroutine,
+// create_task, ensure_future, gather, current_task, all_tasks, iscoroutine(function),
 // isfuture and the wait() constants. The other files add the loop API, the
 // types, run() and the wait family. Parts expressible in Weft may move to
 // stdlib/asyncio/*.weft later; the names and behaviour are CPython 3.11's.
@@ -75,6 +75,16 @@ WValue allTasksImpl(WNativeFunc *, WValue *a) {
 }
 
 WValue iscoroutineImpl(WNativeFunc *, WValue *a) { return wrt_bool(isCoroutine(a[0])); }
+
+/// iscoroutinefunction(func): an `async def` function, bound or not (a
+/// native coroutine maker such as asyncio.sleep is not one, as in CPython).
+WValue iscoroutinefunctionImpl(WNativeFunc *, WValue *a) {
+  WValue f = a[0];
+  if (isKind(f, Kind::BoundMethod)) f = reinterpret_cast<WBoundMethod *>(f.o)->func;
+  if (isKind(f, Kind::StaticMethod) || isKind(f, Kind::ClassMethod)) f = reinterpret_cast<WFuncWrapper *>(f.o)->func;
+  return wrt_bool(isKind(f, Kind::Func) && (reinterpret_cast<WFunc *>(f.o)->info->flags & WFUNC_COROUTINE) &&
+                  !(reinterpret_cast<WFunc *>(f.o)->info->flags & WFUNC_GENERATOR));
+}
 WValue isfutureImpl(WNativeFunc *, WValue *a) { return wrt_bool(isFuture(a[0])); }
 
 WValue asyncioInit() {
@@ -102,6 +112,7 @@ void addTaskFunctions(WValue m) {
   moduleSet(m, "current_task", makeNative("current_task", currentTaskImpl, "loop=None"));
   moduleSet(m, "all_tasks", makeNative("all_tasks", allTasksImpl, "loop=None"));
   moduleSet(m, "iscoroutine", makeNative("iscoroutine", iscoroutineImpl, "obj, /"));
+  moduleSet(m, "iscoroutinefunction", makeNative("iscoroutinefunction", iscoroutinefunctionImpl, "func, /"));
   moduleSet(m, "isfuture", makeNative("isfuture", isfutureImpl, "obj, /"));
   moduleSet(m, "FIRST_COMPLETED", newStr("FIRST_COMPLETED"));
   moduleSet(m, "FIRST_EXCEPTION", newStr("FIRST_EXCEPTION"));

@@ -1,5 +1,6 @@
 // Os.cpp: the native `os` and `os.path` modules: process facts (getpid,
-// cpu_count, getcwd, kill, _exit), the environment (environ as a dict snapshot, getenv),
+// cpu_count, getcwd, kill, _exit), descriptors (pipe, read, write, close),
+// the environment (environ as a dict snapshot, getenv),
 // a few file-system calls (listdir, remove, mkdir, makedirs, rename, rmdir)
 // and the path helpers scripts use. Errors are OSError subclasses with
 // CPython's "[Errno N] text: 'path'" messages.
@@ -9,6 +10,7 @@
 #include <cstring>
 #include <csignal>
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -58,6 +60,57 @@ WValue o_kill(WNativeFunc *, WValue *a) {
     return raiseTypeError("'%s' object cannot be interpreted as an integer", typeName(isIntLike(a[0]) ? a[1] : a[0]));
   flushStdout();  // the signal may end this very process
   if (::kill(pid_t(a[0].i), int(a[1].i)) != 0) return osError(errno, "");
+  return wrt_none();
+}
+
+/// os.pipe(): (read end, write end), not inherited by children, as in CPython.
+WValue o_pipe(WNativeFunc *, WValue *) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return osError(errno, "");
+  return newTupleOf({wrt_int(fds[0]), wrt_int(fds[1])});
+}
+
+bool fdArg(WValue v, int &fd) {
+  if (!isIntLike(v)) {
+    raiseTypeError("'%s' object cannot be interpreted as an integer", typeName(v));
+    return false;
+  }
+  fd = int(v.i);
+  return true;
+}
+
+/// os.read(fd, n): at most n bytes; b"" at end of file.
+WValue o_read(WNativeFunc *, WValue *a) {
+  int fd;
+  int ignored;
+  if (!fdArg(a[0], fd) || !fdArg(a[1], ignored)) return wrt_errv();
+  if (a[1].i < 0) return raise(T.ValueError, "negative count");
+  std::string buf(size_t(a[1].i), '\0');
+  ssize_t k;
+  while ((k = ::read(fd, buf.data(), buf.size())) < 0 && errno == EINTR) {
+  }
+  if (k < 0) return osError(errno, "");
+  buf.resize(size_t(k));
+  return newBytes(buf);
+}
+
+/// os.write(fd, data): the number of bytes written.
+WValue o_write(WNativeFunc *, WValue *a) {
+  int fd;
+  if (!fdArg(a[0], fd)) return wrt_errv();
+  if (!isKind(a[1], Kind::Bytes)) return raiseTypeError("a bytes-like object is required, not '%s'", typeName(a[1]));
+  auto *b = reinterpret_cast<WBytes *>(a[1].o);
+  ssize_t k;
+  while ((k = ::write(fd, b->data, size_t(b->size))) < 0 && errno == EINTR) {
+  }
+  if (k < 0) return osError(errno, "");
+  return wrt_int(k);
+}
+
+WValue o_close(WNativeFunc *, WValue *a) {
+  int fd;
+  if (!fdArg(a[0], fd)) return wrt_errv();
+  if (::close(fd) != 0) return osError(errno, "");
   return wrt_none();
 }
 
@@ -286,6 +339,10 @@ WValue initOs() {
   fn("getppid", o_getppid, "");
   fn("_exit", o_exit, "status");
   fn("kill", o_kill, "pid, signal, /");
+  fn("pipe", o_pipe, "");
+  fn("read", o_read, "fd, length, /");
+  fn("write", o_write, "fd, data, /");
+  fn("close", o_close, "fd");
   fn("cpu_count", o_cpu_count, "");
   fn("getcwd", o_getcwd, "");
   fn("getenv", o_getenv, "key, default=?");
