@@ -1155,7 +1155,7 @@ int onAcceptable(void *a, void *) {
         restoreError(exc);
         return -1;
       }
-      logError("Unhandled exception in client_connected_cb", "", exc);
+      logLoopError(s->loop, "Unhandled exception in client_connected_cb", "", exc);
       transportClose(asWriter(asTuple(pair)->items[1])->tr);
       continue;
     }
@@ -1344,8 +1344,9 @@ bool callProtocol(Transport *tr, const char *name, int64_t argc, WValue *argv, W
     fatal = true;
     return false;
   }
-  logError(std::string("Fatal error: protocol.") + name + "() call failed.",
-           "protocol: " + reprString(tr->protocol) + "\ntransport: " + reprString(wrt_obj(tr)), exc);
+  logLoopError(tr->loop, std::string("Fatal error: protocol.") + name + "() call failed.",
+               "protocol: " + reprString(tr->protocol) + "\ntransport: " + reprString(wrt_obj(tr)), exc, "protocol",
+               tr->protocol);
   connectionLost(tr, exc);
   return false;
 }

@@ -16,6 +16,7 @@
 #include "loop/TimerHeap.h"
 
 #include <atomic>
+#include <string>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -97,6 +98,11 @@ public:
   void signalFromHandler(int sig);
   ReadyFn signalHook = nullptr;
   void *signalArg = nullptr;
+
+  /// loop.set_exception_handler: when set, errors the loop would log go to
+  /// it instead (task/Errors.h, logLoopError); it returns false to have
+  /// them logged after all.
+  bool (*errorHook)(EventLoop *loop, const std::string &message, WObj *exc, const char *key, WValue value) = nullptr;
 
   // ---- I/O (loop thread)
   Selector *selector() { return selector_; }

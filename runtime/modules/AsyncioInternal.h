@@ -61,6 +61,8 @@ void addWaitApi(WValue module);     ///< AsyncioWait.cpp
 /// A Handle that calls callback(*args) (args a tuple or UNBOUND) on [loop].
 Handle *newWeftHandle(EventLoop *loop, WTypeObj *type, WValue callback, WValue args);
 
+/// loop.set_exception_handler & co (AsyncioExceptionHandler.cpp).
+void addExceptionHandlerApi(WTypeObj *loopType);
 /// loop.add_reader/remove_reader/add_writer/remove_writer (AsyncioFdWatch.cpp).
 void addFdWatchApi(WTypeObj *loopType);
 /// loop.add_signal_handler / remove_signal_handler (AsyncioSignals.cpp).

@@ -37,6 +37,16 @@ void finalizeLoop(void *obj, void *) {
   if (loop && !loop->isRunning()) loop->close();
 }
 
+/// " at FILE:LINE" for a compiled function (or a method of one), as
+/// CPython's format_helpers._format_callback_source adds; "" otherwise.
+std::string callbackSource(WValue callback) {
+  if (isKind(callback, Kind::BoundMethod)) callback = reinterpret_cast<WBoundMethod *>(callback.o)->func;
+  if (!isKind(callback, Kind::Func)) return "";
+  const WFuncInfo *info = reinterpret_cast<WFunc *>(callback.o)->info;
+  if (!info->file || info->line <= 0) return "";
+  return std::string(" at ") + info->file + ":" + std::to_string(info->line);
+}
+
 std::string callbackName(WValue callback) {
   WValue q = getAttrStr(callback, "__qualname__");
   if (q.tag == WT_OBJ && isStr(q)) return std::string(strView(q));
@@ -55,8 +65,10 @@ int runWeftHandle(void *a, void *) {
     restoreError(exc);
     return -1;
   }
-  std::string what = callbackName(h->callback) + "()";
-  logError("Exception in callback " + what, std::string("handle: <") + (h->isTimer ? "TimerHandle " : "Handle ") + what + ">", exc);
+  std::string what = callbackName(h->callback) + "()" + callbackSource(h->callback);
+  logLoopError(h->loop, "Exception in callback " + what,
+               std::string("handle: <") + (h->isTimer ? "TimerHandle " : "Handle ") + what + ">", exc, "handle",
+               wrt_obj(&h->hdr));
   return 0;
 }
 
@@ -302,6 +314,7 @@ void addLoopApi(WValue m) {
   addMethod(L, "__repr__", loopRepr, "self, /");
   addSignalApi(L);
   addFdWatchApi(L);
+  addExceptionHandlerApi(L);
 
   moduleSet(m, "get_running_loop", makeNative("get_running_loop", getRunningLoopImpl, ""));
   moduleSet(m, "get_event_loop", makeNative("get_event_loop", getEventLoopImpl, ""));

@@ -4,6 +4,8 @@
 // as rt-core reports an uncaught one.
 #include "task/Errors.h"
 
+#include "loop/EventLoop.h"
+
 #include "weft/rt/wrt_api.h"
 
 namespace weft::rt {
@@ -66,6 +68,12 @@ void logError(std::string_view message, std::string_view extra, WObj *exc) {
   // The exception as an uncaught one is reported (traceback header, chained
   // causes, "Type: message").
   if (exc) printException(wrt_obj(exc));
+}
+
+void logLoopError(EventLoop *loop, const std::string &message, const std::string &extra, WObj *exc,
+                  const char *key, WValue value) {
+  if (loop && loop->errorHook && loop->errorHook(loop, message, exc, key, value)) return;
+  logError(message, extra, exc);
 }
 
 } // namespace weft::rt

@@ -12,6 +12,8 @@
 
 namespace weft::rt {
 
+class EventLoop;
+
 /// type(msg), or type() when [msg] is UNBOUND. Null with an exception pending
 /// if construction failed.
 WObj *makeException(WTypeObj *type, WValue msg);
@@ -32,6 +34,13 @@ std::string exceptionLine(WObj *exc);
 /// asyncio's default exception handler: [message], then the extra lines
 /// (already formatted), then the exception's traceback-ish line.
 void logError(std::string_view message, std::string_view extra, WObj *exc);
+
+/// An error of [loop]'s (a callback that raised, an exception never
+/// retrieved, ...): to the handler set with loop.set_exception_handler, as
+/// a context {message, exception, [key]: value}, or else logged as
+/// logError does with [extra] (the "key: repr(value)" line).
+void logLoopError(EventLoop *loop, const std::string &message, const std::string &extra, WObj *exc,
+                  const char *key = nullptr, WValue value = wrt_unbound());
 
 /// repr() as a std::string; "<...>" if repr itself fails.
 std::string reprString(WValue v);

@@ -129,7 +129,8 @@ int callWeftCallback(void *callable, void *future) {
     return -1;
   }
   std::string what = reprString(wrt_obj(callable)) + "(" + futureRepr(static_cast<Future *>(future)) + ")";
-  logError("Exception in callback " + what, "handle: <Handle " + what + ">", exc);
+  logLoopError(static_cast<Future *>(future)->loop, "Exception in callback " + what, "handle: <Handle " + what + ">",
+               exc);
   return 0;
 }
 
@@ -226,7 +227,8 @@ void reportUnretrieved(EventLoop *loop) {
     if (!f->logTraceback || !f->exception) continue;
     f->logTraceback = 0;
     const char *what = f->kind == FutKind::Task ? "Task" : "Future";
-    logError(std::string(what) + " exception was never retrieved", "future: " + futureRepr(f), f->exception);
+    logLoopError(loop, std::string(what) + " exception was never retrieved", "future: " + futureRepr(f), f->exception,
+                 "future", wrt_obj(&f->hdr));
   }
   failed.release();
 }
