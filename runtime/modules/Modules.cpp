@@ -15,6 +15,7 @@ void initDatetimeModule();
 void initFunctoolsModule();
 void initJsonModule();
 void initSignalModule();
+void initStructModule();
 void initExecModule();  // runtime/exec: concurrent.futures
 
 void initNativeModules() {
@@ -28,6 +29,7 @@ void initNativeModules() {
   initFunctoolsModule();
   initJsonModule();
   initSignalModule();
+  initStructModule();
   initExecModule();
 }
 
