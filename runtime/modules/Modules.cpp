@@ -16,6 +16,7 @@ void initFunctoolsModule();
 void initJsonModule();
 void initSignalModule();
 void initStructModule();
+void initBase64Module();
 void initExecModule();  // runtime/exec: concurrent.futures
 
 void initNativeModules() {
@@ -30,6 +31,7 @@ void initNativeModules() {
   initJsonModule();
   initSignalModule();
   initStructModule();
+  initBase64Module();
   initExecModule();
 }
 
