@@ -296,6 +296,8 @@ void Codegen::emitClass(ClassDefStmt *c) {
   emitBody(c->body);
   fs->classStack.pop_back();
   Value *result = b.CreateLoad(abi->valueType(), slot);
+  // Python calls the base's __init_subclass__ once the body has run (PEP 487).
+  check(callRT("wrt_class_done", {result}));
   for (auto it = decoSlots.rbegin(); it != decoSlots.rend(); ++it) {
     Value *argv = argArray(1);
     b.CreateStore(result, argv);

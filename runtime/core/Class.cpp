@@ -503,6 +503,17 @@ WValue wrt_class_new(const char *name, WValue base, const char *qualname) {
   return wrt_obj(t);
 }
 
+WValue wrt_class_done(WValue cls) {
+  WTypeObj *t = asType(cls);
+  // The base's __init_subclass__, an implicit classmethod; object's does nothing.
+  if (!t->base || t->base == T.object || !(t->base->flags & TYPE_USER)) return wrt_none();
+  WValue m = typeLookup(t->base, internStr("__init_subclass__"));
+  if (m.tag != WT_OBJ) return wrt_none();
+  if (isKind(m, Kind::ClassMethod) || isKind(m, Kind::StaticMethod)) m = reinterpret_cast<WFuncWrapper *>(m.o)->func;
+  WValue r = call(m, 1, &cls);
+  return r.tag == WT_ERR ? r : wrt_none();
+}
+
 WValue wrt_class_annotate(WValue cls, WObj *name, WValue defaultValue) {
   WTypeObj *t = asType(cls);
   int64_t n = t->fields ? asTuple(wrt_obj(t->fields))->size : 0;

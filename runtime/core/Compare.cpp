@@ -434,6 +434,14 @@ int contains(WValue c, WValue item) {
   }
   WTypeObj *t = c.o->type;
   switch (t->kind) {
+  case Kind::Type:
+    if (WList *members = enumMembers(asType(c))) {
+      // 3.11: `member in Color`; a non-member value is simply not in it.
+      for (int64_t i = 0; i < members->size; i++)
+        if (members->items[i].o == item.o && item.tag == WT_OBJ) return 1;
+      return 0;
+    }
+    break;
   case Kind::Str:
     if (!isStr(item)) {
       raiseFormat(T.TypeError, "'in <string>' requires string as left operand, not %s",

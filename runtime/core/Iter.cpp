@@ -77,6 +77,12 @@ WValue rangeIter(WValue range) {
   return newIterator(rangeNext, range, wrt_int(reinterpret_cast<WRange *>(range.o)->start));
 }
 
+WList *enumMembers(WTypeObj *t) {
+  if (!(t->flags & TYPE_ENUM)) return nullptr;
+  WValue l = dictGetStr(t->attrs, internStr("_member_list_"));
+  return isKind(l, Kind::List) ? asList(l) : nullptr;
+}
+
 WValue iter(WValue v) {
   if (v.tag != WT_OBJ) return notIterable(v);
   WTypeObj *t = v.o->type;
@@ -93,6 +99,9 @@ WValue iter(WValue v) {
                        t == T.dictKeys ? 0 : t == T.dictValues ? 1 : 2);
   case Kind::Iterator:
   case Kind::Generator: return v;
+  case Kind::Type:
+    if (WList *members = enumMembers(asType(v))) return listIter(newListFrom(members->size, members->items));
+    break;
   default: break;
   }
   WValue m = typeLookup(t, N.iter);
@@ -156,6 +165,9 @@ int64_t length(WValue v) {
     case Kind::Dict:
     case Kind::Set: return asDict(v)->size;
     case Kind::DictView: return reinterpret_cast<WDictView *>(v.o)->dict->size;
+    case Kind::Type:
+      if (WList *members = enumMembers(asType(v))) return members->size;
+      break;
     case Kind::Range: {
       WRange *r = reinterpret_cast<WRange *>(v.o);
       if (r->step > 0 && r->start < r->stop)

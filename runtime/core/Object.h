@@ -68,6 +68,7 @@ enum : uint32_t {
   TYPE_HAS_PROPERTY = 32, ///< the class (or a base) has a property (slow attribute path)
   TYPE_ORDERED = 64,      ///< dataclass(order=True)
   TYPE_CUSTOM_SETATTR = 128, ///< a user class in the chain defines __setattr__
+  TYPE_ENUM = 256,        ///< an Enum class: iterable, sized, subscriptable by member name (enum module)
 };
 
 /// str: UTF-8 bytes, NUL-terminated for convenience. `length` counts code
@@ -418,6 +419,9 @@ WValue listFromIterable(WValue iterable);
 bool isCallable(WValue x);
 /// Whether [v] is one of typing's special forms (Generic[T], Protocol, ...).
 bool isTypingForm(WValue v);
+/// The members of an Enum class in definition order (aliases excluded),
+/// or null if [t] is not one: what iter, len, `in` and Class[name] use.
+WList *enumMembers(WTypeObj *t);
 /// The int value of an int or bool (callers check the tag first).
 inline int64_t intOf(WValue v) { return v.i; }
 inline bool isIntLike(WValue v) { return v.tag == WT_INT || v.tag == WT_BOOL; }

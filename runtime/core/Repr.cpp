@@ -208,6 +208,12 @@ bool appendObjectRepr(std::string &out, WValue v) {
     return true;
   }
   case Kind::Type:
+    if (asType(v)->flags & TYPE_ENUM) {
+      out += "<enum '";
+      out += asType(v)->name;
+      out += "'>";
+      return true;
+    }
     out += "<class '";
     appendTypeName(out, asType(v));
     out += "'>";

@@ -290,6 +290,11 @@ WValue wrt_getitem(WValue obj, WValue key) {
   case Kind::Bytes: return bytesGetItem(obj, key);
   case Kind::Range: return rangeItem(reinterpret_cast<WRange *>(obj.o), key);
   case Kind::Type:
+    if (enumMembers(asType(obj))) {  // Color["RED"]
+      WValue map = dictGetStr(asType(obj)->attrs, internStr("_member_map_"));
+      WValue m = isKind(map, Kind::Dict) ? dictGet(asDict(map), key) : wrt_unbound();
+      return m.tag == WT_UNBOUND ? raiseKeyError(key) : m;
+    }
     // Generic aliases in runtime annotations (list[int]): the class itself.
     if (!(obj.o->type->flags & TYPE_USER)) return obj;
     break;

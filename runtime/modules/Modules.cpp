@@ -17,6 +17,7 @@ void initJsonModule();
 void initSignalModule();
 void initStructModule();
 void initBase64Module();
+void initEnumModule();
 void initExecModule();  // runtime/exec: concurrent.futures
 
 void initNativeModules() {
@@ -32,6 +33,7 @@ void initNativeModules() {
   initSignalModule();
   initStructModule();
   initBase64Module();
+  initEnumModule();
   initExecModule();
 }
 

@@ -110,6 +110,7 @@ WValue wrt_str_join_n(int64_t n, WValue *parts);
 // ---- classes
 WValue wrt_class_new(const char *name, WValue base, const char *qualname);
 WValue wrt_class_annotate(WValue cls, WObj *name, WValue defaultValue);
+WValue wrt_class_done(WValue cls);
 WValue wrt_super(WValue cls, WValue self);
 
 // ---- exceptions
