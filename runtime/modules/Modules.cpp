@@ -18,6 +18,7 @@ void initSignalModule();
 void initStructModule();
 void initBase64Module();
 void initEnumModule();
+void initHashlibModule();
 void initExecModule();  // runtime/exec: concurrent.futures
 
 void initNativeModules() {
@@ -34,6 +35,7 @@ void initNativeModules() {
   initStructModule();
   initBase64Module();
   initEnumModule();
+  initHashlibModule();
   initExecModule();
 }
 
