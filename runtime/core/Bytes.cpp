@@ -392,6 +392,36 @@ WValue b_lower(WValue self, WValue *) {
   return newBytes(out);
 }
 
+/// bytes.fromhex(string): pairs of hex digits, whitespace allowed between
+/// pairs, CPython's ValueError naming the position of a bad character.
+WValue bytesFromhexM(WNativeFunc *, WValue *a) {
+  if (!isStr(a[1])) return raiseTypeError("fromhex() argument must be str, not %s", typeName(a[1]));
+  std::string_view s = strView(a[1]);
+  auto val = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\v' || s[i] == '\f') {
+      i++;
+      continue;
+    }
+    int hi = val(s[i]);
+    int lo = i + 1 < s.size() ? val(s[i + 1]) : -1;
+    if (hi < 0 || lo < 0) {
+      size_t at = hi < 0 ? i : i + 1;
+      return raiseFormat(T.ValueError, "non-hexadecimal number found in fromhex() arg at position %zu", at);
+    }
+    out += char(hi * 16 + lo);
+    i += 2;
+  }
+  return newBytes(out);
+}
+
 WValue b_hex(WValue self, WValue *a) {
   static const char hex[] = "0123456789abcdef";
   std::string_view s = bv(self);
@@ -480,6 +510,12 @@ void initBytesMethods() {
   WEFT_TEXT_METHOD(t, "isalpha", b_isalpha, "self, /");
   WEFT_TEXT_METHOD(t, "isspace", b_isspace, "self, /");
   t->ctor = makeNative("bytes", bytesCtor, "source=?, encoding=?, errors=?");
+  // bytes.fromhex is a classmethod, as dict.fromkeys is (DictMethods.cpp).
+  typeSetAttr(t, "fromhex", [] {
+    auto *w = newObj<WFuncWrapper>(T.classmethod);
+    w->func = makeNativeQual("fromhex", "bytes.fromhex", bytesFromhexM, "cls, string, /");
+    return wrt_obj(w);
+  }());
 }
 
 } // namespace weft::rt
