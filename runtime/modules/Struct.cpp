@@ -71,11 +71,9 @@ bool parseFormat(WValue fmtValue, Layout &out) {
       continue;
     }
     int64_t count = 1;
-    bool counted = false;
     if (c >= '0' && c <= '9') {
       count = 0;
       while (i < fmt.size() && fmt[i] >= '0' && fmt[i] <= '9') count = count * 10 + (fmt[i++] - '0');
-      counted = true;
       if (i >= fmt.size()) {
         restoreError(newExceptionMsg(structError, "repeat count given without format specifier").o);
         return false;
@@ -98,7 +96,6 @@ bool parseFormat(WValue fmtValue, Layout &out) {
       pos += size * count;
       if (c != 'x') out.values += count;
     }
-    (void)counted;
     out.items.push_back(it);
   }
   out.size = pos;
