@@ -343,6 +343,13 @@ WValue setAttr(WValue obj, WStr *name, WValue value) {
 
 // ---------------------------------------------------------------- builtins: property & co
 
+WValue newReadOnlyProperty(const char *name, WNativeCode getter) {
+  auto *p = newObj<WProperty>(T.property);
+  p->fget = makeNative(name, getter, "self, /");
+  p->fset = wrt_unbound();
+  return wrt_obj(p);
+}
+
 namespace {
 
 WValue propertyNew(WNativeFunc *, WValue *a) {

@@ -417,6 +417,8 @@ int64_t length(WValue v);
 WValue listFromIterable(WValue iterable);
 /// callable(x): functions, methods, classes, and instances with __call__.
 bool isCallable(WValue x);
+/// A read-only property whose getter is the native [getter](self) named [name].
+WValue newReadOnlyProperty(const char *name, WNativeCode getter);
 /// Whether [v] is one of typing's special forms (Generic[T], Protocol, ...).
 bool isTypingForm(WValue v);
 /// The members of an Enum class in definition order (aliases excluded),

@@ -1468,12 +1468,7 @@ WValue loopCreateConnection(WNativeFunc *, WValue *a) {
 
 // ---------------------------------------------------------------- types
 
-WValue prop(WNativeCode code, const char *name) {
-  auto *p = newObj<WProperty>(T.property);
-  p->fget = makeNative(name, code, "self, /");
-  p->fset = wrt_unbound();
-  return wrt_obj(p);
-}
+WValue prop(WNativeCode code, const char *name) { return newReadOnlyProperty(name, code); }
 
 WValue incompleteCtor(WNativeFunc *, WValue *a) {
   if (!isKind(a[0], Kind::Bytes)) return raiseTypeError("partial must be bytes");

@@ -229,13 +229,6 @@ WValue hRepr(WNativeFunc *, WValue *a) {
   return makeStr(buf);
 }
 
-WValue property(WNativeCode code, const char *name) {
-  auto *p = newObj<WProperty>(T.property);
-  p->fget = makeNative(name, code, "self, /");
-  p->fset = wrt_unbound();
-  return wrt_obj(p);
-}
-
 WValue initHashlib() {
   hashType = newType("HASH", T.object, Kind::Other, "_hashlib");
   hashType->instanceSize = sizeof(HashObj);
@@ -244,9 +237,9 @@ WValue initHashlib() {
   addMethod(hashType, "hexdigest", hHexdigest, "self, /");
   addMethod(hashType, "copy", hCopy, "self, /");
   addMethod(hashType, "__repr__", hRepr, "self, /");
-  typeSetAttr(hashType, "name", property(hName, "name"));
-  typeSetAttr(hashType, "digest_size", property(hDigestSize, "digest_size"));
-  typeSetAttr(hashType, "block_size", property(hBlockSize, "block_size"));
+  typeSetAttr(hashType, "name", newReadOnlyProperty("name", hName));
+  typeSetAttr(hashType, "digest_size", newReadOnlyProperty("digest_size", hDigestSize));
+  typeSetAttr(hashType, "block_size", newReadOnlyProperty("block_size", hBlockSize));
   WValue m = newModule("hashlib");
   moduleSet(m, "md5", makeNative("md5", md5Impl, "string=?, *, usedforsecurity=True"));
   moduleSet(m, "sha1", makeNative("sha1", sha1Impl, "string=?, *, usedforsecurity=True"));

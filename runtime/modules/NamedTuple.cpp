@@ -250,10 +250,8 @@ WValue namedTupleClass() {
   WEFT_TEXT_METHOD(namedTupleBase, "_asdict", ntAsdict, "self, /");
   WEFT_TEXT_METHOD(namedTupleBase, "_replace", ntReplace, "self, /, **kwargs");
   // p._fields: a property, as the fields are the subclass's.
-  auto *fieldsProp = newObj<WProperty>(T.property);
-  fieldsProp->fget = makeNative("_fields", [](WNativeFunc *, WValue *a) { return ntFields(a[0], nullptr); }, "self, /");
-  fieldsProp->fset = wrt_unbound();
-  dictSetStr(namedTupleBase->attrs, internStr("_fields"), wrt_obj(fieldsProp));
+  dictSetStr(namedTupleBase->attrs, internStr("_fields"),
+             newReadOnlyProperty("_fields", [](WNativeFunc *, WValue *a) { return ntFields(a[0], nullptr); }));
   namedTupleBase->flags |= TYPE_HAS_PROPERTY;
   return wrt_obj(namedTupleBase);
 }
