@@ -139,6 +139,9 @@ using namespace weft::rt;
 extern "C" {
 
 int64_t wrt_main(int64_t argc, char **argv, WModuleInit init) {
+  // As CPython does: a write to a pipe whose reader is gone fails with
+  // EPIPE (print raises BrokenPipeError) instead of killing the process.
+  signal(SIGPIPE, SIG_IGN);
   initRuntime();
   installOverflowHandler();
   setArgv(int(argc), argv);

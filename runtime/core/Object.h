@@ -522,8 +522,12 @@ WValue bytesIter(WValue b);                  ///< iterator of ints
 /// stderr. wrt_main must call flushStdout() before exiting and before it
 /// writes an uncaught exception to stderr (writeStderr flushes stdout first
 /// itself, so output interleaves sanely on a terminal).
-void writeStdout(std::string_view s);
+/// writeStdout and flushStdoutChecked return 0 or the errno of a failed
+/// write (EPIPE when the reader is gone), for print to raise; flushStdout
+/// drops a failure (exit paths have nowhere to report it).
+int writeStdout(std::string_view s);
 void flushStdout();
+int flushStdoutChecked();
 void writeStderr(std::string_view s);
 
 /// Registers str/bytes methods, the builtin functions and exception names,

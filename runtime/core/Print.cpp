@@ -22,21 +22,26 @@ size_t outLen = 0;
 int lineBuffered = -1; // -1: not decided yet
 std::mutex outMutex;
 
-void writeAll(int fd, const char *p, size_t n) {
+/// 0, or the errno of a failed write (EPIPE once the reader is gone).
+int writeAll(int fd, const char *p, size_t n) {
   while (n > 0) {
     ssize_t w = ::write(fd, p, n);
     if (w < 0) {
       if (errno == EINTR) continue;
-      return; // EPIPE or a closed descriptor: drop the output, as a crashed reader would
+      return errno;
     }
     p += w;
     n -= size_t(w);
   }
+  return 0;
 }
 
-void flushLocked() {
-  if (outLen) writeAll(1, outBuf, outLen);
+/// Writes the buffer out; what could not be written is dropped, as
+/// CPython's buffer is after a failed flush.
+int flushLocked() {
+  int err = outLen ? writeAll(1, outBuf, outLen) : 0;
   outLen = 0;
+  return err;
 }
 
 WValue stdoutObj = wrt_unbound(); // data segment: scanned by the collector
@@ -45,18 +50,19 @@ WTypeObj *streamType = nullptr;
 
 } // namespace
 
-void writeStdout(std::string_view s) {
+int writeStdout(std::string_view s) {
   std::lock_guard<std::mutex> lock(outMutex);
   if (lineBuffered < 0) lineBuffered = isatty(1) ? 1 : 0;
   if (s.size() >= kBufSize) {
-    flushLocked();
-    writeAll(1, s.data(), s.size());
-    return;
+    if (int err = flushLocked()) return err;
+    return writeAll(1, s.data(), s.size());
   }
-  if (outLen + s.size() > kBufSize) flushLocked();
+  if (outLen + s.size() > kBufSize)
+    if (int err = flushLocked()) return err;
   std::memcpy(outBuf + outLen, s.data(), s.size());
   outLen += s.size();
-  if (lineBuffered && std::memchr(s.data(), '\n', s.size())) flushLocked();
+  if (lineBuffered && std::memchr(s.data(), '\n', s.size())) return flushLocked();
+  return 0;
 }
 
 void flushStdout() {
@@ -64,9 +70,14 @@ void flushStdout() {
   flushLocked();
 }
 
+int flushStdoutChecked() {
+  std::lock_guard<std::mutex> lock(outMutex);
+  return flushLocked();
+}
+
 void writeStderr(std::string_view s) {
   flushStdout();
-  writeAll(2, s.data(), s.size());
+  writeAll(2, s.data(), s.size());  // nowhere left to report a failure to
 }
 
 /// Appends str(v) with fast paths for the common immediate types.
@@ -123,8 +134,12 @@ WValue printImpl(WNativeFunc *, WValue *a) {
   }
   line.append(end);
   int fd = streamFd(a[3]);
-  if (fd == 1) writeStdout(line);
-  else if (fd == 2) writeStderr(line);
+  if (fd == 1) {
+    // A reader that went away (`prog | head`): BrokenPipeError, as CPython raises.
+    if (int err = writeStdout(line)) return raiseOSError(err);
+  } else if (fd == 2) {
+    writeStderr(line);
+  }
   else {
     WValue s = makeStr(line);
     WValue r = callMethod(a[3], "write", 1, &s);
@@ -132,7 +147,8 @@ WValue printImpl(WNativeFunc *, WValue *a) {
   }
   int fl = a[4].tag == WT_UNBOUND ? 0 : truthy(a[4]);
   if (fl < 0) return wrt_errv();
-  if (fl && fd == 1) flushStdout();
+  if (fl && fd == 1)
+    if (int err = flushStdoutChecked()) return raiseOSError(err);
   return wrt_none();
 }
 
@@ -157,7 +173,7 @@ WValue streamWrite(WNativeFunc *, WValue *a) {
   if (!isStr(a[1]))
     return raiseFormat(T.TypeError, "write() argument must be str, not %s", typeName(a[1]));
   if (a[0].o == stderrObj.o) writeStderr(strView(a[1]));
-  else writeStdout(strView(a[1]));
+  else if (int err = writeStdout(strView(a[1]))) return raiseOSError(err);
   return wrt_int(strLength(a[1]));
 }
 

@@ -166,8 +166,17 @@ WValue spawnImpl(WNativeFunc *, WValue *a) {
   for (std::string &s : envStrings) cenv.push_back(s.data());
   cenv.push_back(nullptr);
   flushStdout();  // the child's output must come after ours
+  // The child gets SIGPIPE's default back, as CPython's restore_signals does.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
   pid_t pid;
-  int err = posix_spawnp(&pid, cargv[0], &fa, nullptr, cargv.data(), isKind(a[5], Kind::Dict) ? cenv.data() : environ);
+  int err = posix_spawnp(&pid, cargv[0], &fa, &attr, cargv.data(), isKind(a[5], Kind::Dict) ? cenv.data() : environ);
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&fa);
   closePlans(plans, err != 0);
   if (err != 0) {
