@@ -15,6 +15,9 @@
 
 #include "weft/rt/wrt_api.h"
 
+#include <gc/gc.h>
+#include <pthread.h>
+
 namespace weft::rt {
 
 namespace {
@@ -55,6 +58,9 @@ WValue defaultExecutor(EventLoop *loop, bool create) {
   WValue lo = loopObjOf(loop);
   auto *o = reinterpret_cast<LoopObj *>(lo.o);
   WValue e = o->attrs ? dictGetStr(o->attrs, defaultKey()) : wrt_unbound();
+  // After loop.shutdown_default_executor() nothing more may run on it.
+  if (create && o->attrs && dictGetStr(o->attrs, internStr("_executor_shutdown_called")).tag == WT_BOOL)
+    return raise(T.RuntimeError, "Executor shutdown has been called");
   if (isExecutor(e) || !create) return e;
   initExecTypes();
   e = newThreadPoolExecutor(0, wrt_unbound(), nullptr, "asyncio");  // asyncio's thread_name_prefix
@@ -107,6 +113,56 @@ WValue loopRunInExecutor(WNativeFunc *, WValue *a) {
   EventLoop *loop = loopOf(a[0]);
   if (loop->isClosed()) return raise(T.RuntimeError, "Event loop is closed");
   return runInExecutor(loop, a[1], a[2], a[3].o, nullptr);
+}
+
+/// The thread that shuts the default executor down for
+/// loop.shutdown_default_executor(): joining the workers blocks, so it is
+/// not done on the loop's thread; the future is completed from the loop.
+struct ExecutorShutdown {
+  WValue executor;
+  Future *done;
+};
+
+int finishShutdown(void *fut, void *) {
+  auto *f = static_cast<Future *>(fut);
+  if (!isDone(f)) futureSetResult(f, wrt_none());
+  return 0;
+}
+
+void *shutdownThread(void *arg) {
+  auto *job = static_cast<ExecutorShutdown *>(arg);
+  executorShutdown(job->executor, true);
+  Future *f = job->done;
+  GC_FREE(job);
+  f->loop->callSoonThreadsafe(&finishShutdown, f, nullptr);
+  return nullptr;
+}
+
+/// loop.shutdown_default_executor(): an awaitable that completes once the
+/// default executor's workers have finished. Afterwards the loop refuses
+/// to make a new default executor, as CPython's does.
+WValue loopShutdownDefaultExecutor(WNativeFunc *, WValue *a) {
+  EventLoop *loop = loopOf(a[0]);
+  Future *f = newFuture(loop);
+  WValue e = defaultExecutor(loop, false);
+  if (setAttr(a[0], internStr("_executor_shutdown_called"), wrt_bool(1)).tag == WT_ERR) return wrt_errv();
+  if (!isExecutor(e)) {
+    futureSetResult(f, wrt_none());
+    return wrt_obj(reinterpret_cast<WObj *>(f));
+  }
+  auto *job = static_cast<ExecutorShutdown *>(GC_MALLOC_UNCOLLECTABLE(sizeof(ExecutorShutdown)));
+  job->executor = e;
+  job->done = f;
+  loop->expectThreadsafeCall();
+  pthread_t t;
+  if (pthread_create(&t, nullptr, &shutdownThread, job) != 0) {
+    GC_FREE(job);
+    executorShutdown(e, true);
+    futureSetResult(f, wrt_none());
+  } else {
+    pthread_detach(t);
+  }
+  return wrt_obj(reinterpret_cast<WObj *>(f));
 }
 
 WValue loopSetDefaultExecutor(WNativeFunc *, WValue *a) {
@@ -272,6 +328,7 @@ void addExecutorApi(WValue m) {
   moduleSet(m, "wrap_future", makeNative("wrap_future", wrapFuture, "future, *, loop=None"));
   addMethod(AT.loop, "run_in_executor", loopRunInExecutor, "self, executor, func, /, *args");
   addMethod(AT.loop, "set_default_executor", loopSetDefaultExecutor, "self, executor, /");
+  addMethod(AT.loop, "shutdown_default_executor", loopShutdownDefaultExecutor, "self, /");
 }
 
 void shutdownDefaultExecutor(EventLoop *loop) {
