@@ -392,17 +392,33 @@ WValue b_lower(WValue self, WValue *) {
   return newBytes(out);
 }
 
+} // namespace
+
+int hexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string hexEncode(std::string_view data, bool upper) {
+  const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  std::string out;
+  out.reserve(data.size() * 2);
+  for (unsigned char c : data) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+namespace {
+
 /// bytes.fromhex(string): pairs of hex digits, whitespace allowed between
 /// pairs, CPython's ValueError naming the position of a bad character.
 WValue bytesFromhexM(WNativeFunc *, WValue *a) {
   if (!isStr(a[1])) return raiseTypeError("fromhex() argument must be str, not %s", typeName(a[1]));
   std::string_view s = strView(a[1]);
-  auto val = [](char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   std::string out;
   size_t i = 0;
   while (i < s.size()) {
@@ -410,8 +426,8 @@ WValue bytesFromhexM(WNativeFunc *, WValue *a) {
       i++;
       continue;
     }
-    int hi = val(s[i]);
-    int lo = i + 1 < s.size() ? val(s[i + 1]) : -1;
+    int hi = hexDigitValue(s[i]);
+    int lo = i + 1 < s.size() ? hexDigitValue(s[i + 1]) : -1;
     if (hi < 0 || lo < 0) {
       size_t at = hi < 0 ? i : i + 1;
       return raiseFormat(T.ValueError, "non-hexadecimal number found in fromhex() arg at position %zu", at);
@@ -423,14 +439,13 @@ WValue bytesFromhexM(WNativeFunc *, WValue *a) {
 }
 
 WValue b_hex(WValue self, WValue *a) {
-  static const char hex[] = "0123456789abcdef";
   std::string_view s = bv(self);
   std::string sep = isStr(a[0]) ? std::string(strView(a[0])) : "";
+  if (sep.empty()) return makeStr(hexEncode(s));
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (i && !sep.empty()) out += sep;
-    out.push_back(hex[uint8_t(s[i]) >> 4]);
-    out.push_back(hex[uint8_t(s[i]) & 15]);
+    if (i) out += sep;
+    out += hexEncode(s.substr(i, 1));
   }
   return makeStr(out);
 }

@@ -97,6 +97,11 @@ void appendAsciiEscaped(std::string &out, std::string_view s);
 
 /// repr of str / bytes contents appended to [out].
 void appendStrRepr(std::string &out, std::string_view s);
+
+/// 0..15 for a hex digit of either case, else -1.
+int hexDigitValue(char c);
+/// [data] as two hex digits per byte (lower case unless [upper]).
+std::string hexEncode(std::string_view data, bool upper = false);
 void appendBytesRepr(std::string &out, std::string_view b);
 
 /// The str.format method's engine: [args] positional, [kwargs] dict or null.

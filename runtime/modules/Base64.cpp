@@ -162,40 +162,22 @@ WValue urlsafeDecodeImpl(WNativeFunc *, WValue *a) {
 WValue b16encodeImpl(WNativeFunc *, WValue *a) {
   std::string in;
   if (!bytesArg(a[0], false, in)) return wrt_errv();
-  static const char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : in) {
-    out += hex[c >> 4];
-    out += hex[c & 15];
-  }
-  return newBytes(out);
+  return newBytes(hexEncode(in, true));
 }
 
 WValue hexlifyImpl(WNativeFunc *, WValue *a) {
   std::string in;
   if (!bytesArg(a[0], false, in)) return wrt_errv();
-  static const char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : in) {
-    out += hex[c >> 4];
-    out += hex[c & 15];
-  }
-  return newBytes(out);
+  return newBytes(hexEncode(in));
 }
 
 WValue unhexlifyImpl(WNativeFunc *, WValue *a) {
   std::string in;
   if (!bytesArg(a[0], true, in)) return wrt_errv();
   if (in.size() % 2) return err("Odd-length string");
-  auto val = [](char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   std::string out;
   for (size_t i = 0; i < in.size(); i += 2) {
-    int hi = val(in[i]), lo = val(in[i + 1]);
+    int hi = hexDigitValue(in[i]), lo = hexDigitValue(in[i + 1]);
     if (hi < 0 || lo < 0) return err("Non-hexadecimal digit found");
     out += char(hi * 16 + lo);
   }
@@ -207,12 +189,8 @@ WValue b16decodeImpl(WNativeFunc *, WValue *a) {
   if (!bytesArg(a[0], true, in)) return wrt_errv();
   int casefold = a[1].tag == WT_UNBOUND ? 0 : truthy(a[1]);
   if (casefold < 0) return wrt_errv();
-  auto val = [&](char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    if (casefold && c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
+  // Lower-case digits count only with casefold, as in RFC 4648's base16.
+  auto val = [&](char c) { return c >= 'a' && c <= 'f' && !casefold ? -1 : hexDigitValue(c); };
   for (char c : in)
     if (val(c) < 0) return err("Non-base16 digit found");
   if (in.size() % 2) return err("Odd-length string");

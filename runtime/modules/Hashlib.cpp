@@ -202,15 +202,7 @@ WValue newImpl(WNativeFunc *, WValue *a) {
 
 WValue hUpdate(WNativeFunc *, WValue *a) { return feedValue(self(a[0]), a[1]) ? wrt_none() : wrt_errv(); }
 WValue hDigest(WNativeFunc *, WValue *a) { return newBytes(finish(self(a[0]))); }
-WValue hHexdigest(WNativeFunc *, WValue *a) {
-  static const char hex[] = "0123456789abcdef";
-  std::string d = finish(self(a[0])), out;
-  for (unsigned char c : d) {
-    out += hex[c >> 4];
-    out += hex[c & 15];
-  }
-  return makeStr(out);
-}
+WValue hHexdigest(WNativeFunc *, WValue *a) { return makeStr(hexEncode(finish(self(a[0])))); }
 WValue hCopy(WNativeFunc *, WValue *a) {
   auto *o = newObj<HashObj>(hashType);
   std::memcpy(reinterpret_cast<char *>(o) + sizeof(WObj), reinterpret_cast<char *>(self(a[0])) + sizeof(WObj),

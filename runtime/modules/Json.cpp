@@ -330,8 +330,7 @@ int hex4(std::string_view s, size_t at) {
   if (at + 4 > s.size()) return -1;
   int v = 0;
   for (size_t i = at; i < at + 4; i++) {
-    char c = s[i];
-    int h = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    int h = hexDigitValue(s[i]);
     if (h < 0) return -1;
     v = v * 16 + h;
   }
