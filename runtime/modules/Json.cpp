@@ -35,15 +35,6 @@ struct Encoder {
   std::string out;
 };
 
-uint32_t decodeUtf8(const unsigned char *&p) {
-  uint32_t c = *p++;
-  if (c < 0x80) return c;
-  int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
-  c &= extra == 3 ? 0x07 : extra == 2 ? 0x0F : 0x1F;
-  while (extra--) c = (c << 6) | (*p++ & 0x3F);
-  return c;
-}
-
 void appendU(std::string &out, uint32_t u) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "\\u%04x", u);
@@ -52,10 +43,9 @@ void appendU(std::string &out, uint32_t u) {
 
 void encodeString(Encoder &e, std::string_view s) {
   e.out += '"';
-  auto *p = reinterpret_cast<const unsigned char *>(s.data());
-  const unsigned char *end = p + s.size();
-  while (p < end) {
-    uint32_t c = decodeUtf8(p);
+  for (size_t i = 0; i < s.size();) {
+    size_t start = i;
+    uint32_t c = decodeUtf8(s, i);
     switch (c) {
     case '"': e.out += "\\\""; continue;
     case '\\': e.out += "\\\\"; continue;
@@ -69,9 +59,7 @@ void encodeString(Encoder &e, std::string_view s) {
     if (c < 0x20) {
       appendU(e.out, c);
     } else if (c < 0x80 || !e.ensureAscii) {
-      if (c < 0x80) e.out += char(c);
-      else e.out.append(reinterpret_cast<const char *>(p) - (c < 0x800 ? 2 : c < 0x10000 ? 3 : 4),
-                        c < 0x800 ? 2 : c < 0x10000 ? 3 : 4);
+      e.out.append(s.substr(start, i - start));
     } else if (c < 0x10000) {
       appendU(e.out, c);
     } else {
@@ -306,24 +294,6 @@ WValue decodeError(Decoder &d, const char *msg, size_t at) {
 void skipWs(Decoder &d) {
   while (d.pos < d.s.size() && (d.s[d.pos] == ' ' || d.s[d.pos] == '\t' || d.s[d.pos] == '\n' || d.s[d.pos] == '\r'))
     d.pos++;
-}
-
-void appendUtf8(std::string &out, uint32_t c) {
-  if (c < 0x80) {
-    out += char(c);
-  } else if (c < 0x800) {
-    out += char(0xC0 | (c >> 6));
-    out += char(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += char(0xE0 | (c >> 12));
-    out += char(0x80 | ((c >> 6) & 0x3F));
-    out += char(0x80 | (c & 0x3F));
-  } else {
-    out += char(0xF0 | (c >> 18));
-    out += char(0x80 | ((c >> 12) & 0x3F));
-    out += char(0x80 | ((c >> 6) & 0x3F));
-    out += char(0x80 | (c & 0x3F));
-  }
 }
 
 int hex4(std::string_view s, size_t at) {
