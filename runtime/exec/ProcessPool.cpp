@@ -12,6 +12,7 @@
 #include "exec/Executor.h"
 
 #include "task/Errors.h"
+#include "weft/rt/wrt_api.h"
 
 #include <gc/gc.h>
 
@@ -277,23 +278,7 @@ std::string exceptionReply(WValue exc) {
       if (!errOccurred()) malformed();
     } else {
       WValue fn = wrt_obj(reinterpret_cast<WObj *>(fnbits));
-      WTuple *t = asTuple(args);
-      if (isKind(kwargs, Kind::Dict) && asDict(kwargs)->size > 0) {
-        WDict *kw = asDict(kwargs);
-        int64_t n = t->size + kw->size;
-        auto *argv = static_cast<WValue *>(gcAlloc(sizeof(WValue) * size_t(n)));
-        WValue names = newTuple(kw->size);
-        for (int64_t i = 0; i < t->size; i++) argv[i] = t->items[i];
-        int64_t k = 0;
-        WDictEntry *e;
-        for (int64_t p = 0; dictNext(kw, p, e); k++) {
-          argv[t->size + k] = e->value;
-          asTuple(names)->items[k] = e->key;
-        }
-        result = callKw(fn, n, argv, names.o);
-      } else {
-        result = call(fn, t->size, t->items);
-      }
+      result = wrt_call_ex(fn, args, isKind(kwargs, Kind::Dict) ? kwargs : wrt_none());
     }
     if (result.tag == WT_ERR) {
       reply = exceptionReply(errFetch());

@@ -11,6 +11,7 @@
 #include "core/ThreadName.h"
 #include "loop/Clock.h"
 #include "task/Errors.h"
+#include "weft/rt/wrt_api.h"
 
 #include <gc/gc.h>
 
@@ -317,26 +318,8 @@ namespace {
 /// Runs one work item on the calling thread; the outcome goes to its future.
 void runItem(WorkItem *w) {
   if (!cfSetRunning(w->fut)) return;
-  WValue r;
-  if (w->kwargs && asDict(wrt_obj(w->kwargs))->size > 0) {
-    WTuple *args = w->args ? reinterpret_cast<WTuple *>(w->args) : nullptr;
-    WDict *kw = asDict(wrt_obj(w->kwargs));
-    int64_t na = args ? args->size : 0;
-    int64_t n = na + kw->size;
-    auto *argv = static_cast<WValue *>(gcAlloc(sizeof(WValue) * size_t(n)));
-    WValue names = newTuple(kw->size);
-    for (int64_t i = 0; i < na; i++) argv[i] = args->items[i];
-    int64_t k = 0;
-    WDictEntry *e;
-    for (int64_t pos = 0; dictNext(kw, pos, e); k++) {
-      argv[na + k] = e->value;
-      asTuple(names)->items[k] = e->key;
-    }
-    r = callKw(w->fn, n, argv, names.o);
-  } else {
-    WTuple *args = w->args ? reinterpret_cast<WTuple *>(w->args) : nullptr;
-    r = call(w->fn, args ? args->size : 0, args ? args->items : nullptr);
-  }
+  // fn(*args, **kwargs) through the runtime's star-call, as compiled code makes it.
+  WValue r = wrt_call_ex(w->fn, w->args ? wrt_obj(w->args) : newTuple(0), w->kwargs ? wrt_obj(w->kwargs) : wrt_none());
   if (r.tag == WT_ERR) {
     WValue exc = errFetch();
     setHandled(wrt_unbound());

@@ -6,6 +6,7 @@
 // partial of a partial is flattened, as CPython's constructor does.
 #include "core/Text.h"
 #include "task/Errors.h"
+#include "weft/rt/wrt_api.h"
 
 #include <vector>
 
@@ -48,22 +49,15 @@ WValue partialNew(WNativeFunc *, WValue *a) {
 WValue partialCall(WValue self, WValue *a) {
   WTuple *stored = asTuple(instGet(self, "args"));
   WTuple *args = asTuple(a[0]);
+  std::vector<WValue> argv(stored->items, stored->items + stored->size);
+  argv.insert(argv.end(), args->items, args->items + args->size);
   WValue keywords = newDict();
   WDictEntry *e;
   for (int64_t pos = 0; dictNext(asDict(instGet(self, "keywords")), pos, e);)
     dictSet(asDict(keywords), e->key, e->value);
   if (a[1].tag == WT_OBJ)
     for (int64_t pos = 0; dictNext(asDict(a[1]), pos, e);) dictSet(asDict(keywords), e->key, e->value);
-  WDict *kw = asDict(keywords);
-  std::vector<WValue> argv(stored->items, stored->items + stored->size);
-  argv.insert(argv.end(), args->items, args->items + args->size);
-  WValue names = newTuple(kw->size);
-  int64_t k = 0;
-  for (int64_t pos = 0; dictNext(kw, pos, e); k++) {
-    argv.push_back(e->value);
-    asTuple(names)->items[k] = e->key;
-  }
-  return callKw(instGet(self, "func"), int64_t(argv.size()), argv.data(), kw->size ? names.o : nullptr);
+  return wrt_call_ex(instGet(self, "func"), newTupleFrom(int64_t(argv.size()), argv.data()), keywords);
 }
 
 /// functools.partial(<function f at 0x...>, 3, scale=4)
