@@ -1,6 +1,7 @@
-"""Helpers the peer benchmarks share (bench/echo, bench/http, bench/primitives,
-bench/executors): running a command, finding a CPython that has a module,
-pinning to a CPU, reading a process's CPU time, and parsing RESULT lines."""
+"""Helpers the peer benchmarks share (bench/echo, bench/http, bench/async,
+bench/primitives, bench/executors): running a command, finding a CPython that
+has a module, building the Go and tokio peers, pinning to a CPU, reading a
+process's CPU time, and parsing RESULT lines."""
 import os
 import shutil
 import subprocess
@@ -41,3 +42,30 @@ def result(argv, timeout=900):
         if line.startswith("RESULT"):
             return dict(kv.split("=", 1) for kv in line.split()[1:])
     raise RuntimeError(f"{' '.join(argv)} failed: {r.stdout}{r.stderr}")
+
+
+def build_go_peer(peers, out):
+    """(argv prefix, None) of ../shared/peers/go built into [out], or (None, reason)."""
+    go = shutil.which("go")
+    if not go:
+        return None, "no Go toolchain (Debian: golang-go; scripts/bench-setup.sh)"
+    exe = os.path.join(out, "gobench")
+    r = run([go, "build", "-o", exe, "."], cwd=os.path.join(peers, "go"),
+            env=dict(os.environ, GOFLAGS="-mod=mod", GOPROXY="off", GOCACHE=os.path.join(out, "gocache")))
+    return (["env", "GOMAXPROCS=1", exe], None) if r.returncode == 0 else (None, "go build failed")
+
+
+def build_tokio_peer(peers, out):
+    """(argv prefix, None) of ../shared/peers/tokio's current-thread runtime, or
+    (None, reason). The crate is copied into [out] and built there offline
+    against Debian's packaged crates, so ../shared is never written to."""
+    cargo = shutil.which("cargo")
+    if not cargo or not os.path.isdir("/usr/share/cargo/registry"):
+        return None, "no cargo or librust-tokio-dev (scripts/bench-setup.sh)"
+    src = os.path.join(out, "tokio-src")
+    shutil.rmtree(src, ignore_errors=True)
+    shutil.copytree(os.path.join(peers, "tokio"), src, ignore=shutil.ignore_patterns("target"))
+    r = run([cargo, "build", "--release", "--offline", "-q"], cwd=src,
+            env=dict(os.environ, CARGO_TARGET_DIR=os.path.join(out, "tokio-target")))
+    exe = os.path.join(out, "tokio-target", "release", "tokbench")
+    return ([exe, "ct"], None) if r.returncode == 0 else (None, "cargo build failed: " + r.stdout[-200:])

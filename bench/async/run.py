@@ -3,10 +3,13 @@
 
 usage: bench/async/run.py [--build-dir build] [--reps 3] [--python] [--quick]
 
-Builds bench/async/bench.weft with `weft build -O2` and the hand-written C
-loop of ../shared/peers/c (the practical limit) with gcc -O2, runs each
-workload of issue 3 on both (and on CPython asyncio with --python), side by
-side, best of --reps, and prints a table of figures and ratios:
+Builds bench/async/bench.weft with `weft build -O2`, the hand-written C
+loop of ../shared/peers/c (the practical limit) with gcc -O2, the C++20
+coroutine peer with g++, and the Go and tokio peers where this machine has
+their toolchains (scripts/bench-setup.sh installs them). It runs each
+workload of issue 3 on all of them (and on CPython asyncio and uvloop with
+--python: they take minutes), side by side, best of --reps, and prints a
+table of figures and ratios:
 
   spawn    1,000,000 tasks each `await sleep(0)` once, gathered: ns/task, peak RSS
   switch   two tasks ping-ponging 1,000,000 times: ns per one-way hand-off
@@ -33,6 +36,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+from peerlib import build_go_peer, build_tokio_peer, python_with  # noqa: E402
 
 
 MAXRSS = None  # the maxrss helper, built by build()
@@ -69,7 +74,23 @@ def build(args):
     global MAXRSS
     MAXRSS = os.path.join(tmp, "maxrss")
     subprocess.run(["gcc", "-O2", "-o", MAXRSS, os.path.join(HERE, "maxrss.c")], check=True)
-    return tmp, weft_bin, c_bin
+    cpp_bin = os.path.join(tmp, "bench_cpp")
+    cpp = subprocess.run(["g++", "-std=c++20", "-O2", "-o", cpp_bin, os.path.join(args.shared, "peers", "cpp", "bench.cpp")])
+    others = [("C++20", [cpp_bin])] if cpp.returncode == 0 else []
+    peers_dir = os.path.join(args.shared, "peers")
+    for name, builder in (("Go", build_go_peer), ("tokio", build_tokio_peer)):
+        argv, reason = builder(peers_dir, tmp)
+        if argv:
+            others.append((name, argv))
+        else:
+            print(f"{name}: skipped ({reason})", file=sys.stderr)
+    if args.python:
+        bench_py = os.path.join(peers_dir, "python", "bench.py")
+        others.append(("CPython", [sys.executable, bench_py, "asyncio"]))
+        uv = python_with("uvloop")
+        if uv:
+            others.append(("uvloop", [uv, bench_py, "uvloop"]))
+    return tmp, weft_bin, c_bin, others
 
 
 def best(cmds, reps, metric):
@@ -91,11 +112,9 @@ def main():
     ap.add_argument("--python", action="store_true", help="also run CPython asyncio (slow)")
     ap.add_argument("--quick", action="store_true", help="N / 10")
     args = ap.parse_args()
-    tmp, weft_bin, c_bin = build(args)
+    tmp, weft_bin, c_bin, others = build(args)
     scale = 10 if args.quick else 1
-    peers = [("weft", [weft_bin]), ("C", [c_bin])]
-    if args.python:
-        peers.append(("python", [sys.executable, os.path.join(args.shared, "peers", "python", "bench.py"), "asyncio"]))
+    peers = [("weft", [weft_bin]), ("C", [c_bin])] + others
 
     def per_task(key):
         return lambda text, rss, wall: field(text, key)

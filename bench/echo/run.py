@@ -2,7 +2,8 @@
 """The echo benchmark of issue 7: 50 connections, one 64-byte message in
 flight each, 5 seconds, driven by the peers' C load client
 (../shared/peers/c/echo_client.c) against the Weft server
-(bench/echo/echo_server.weft) and every peer server this machine can build.
+(bench/echo/echo_server.weft with streams, echo_protocol.weft with a
+Protocol) and every peer server this machine can build.
 
 Each server runs pinned to CPU 0 and the client to CPU 1, as
 ../shared/peers/run_all.sh does. For every server the table gives echoed
@@ -17,14 +18,13 @@ skipped, with the reason.
 """
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from peerlib import HZ, cpu_ticks, pinned, python_with, run  # noqa: E402
+from peerlib import HZ, build_go_peer, build_tokio_peer, cpu_ticks, pinned, python_with, run  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -42,9 +42,10 @@ def build_servers(wanted):
         r = run([compiler, "-O2", *flags, "-o", exe, src])
         return None if r.returncode == 0 else r.stdout.strip().splitlines()[-1:]
 
-    weft_exe = os.path.join(OUT, "echo_server_weft")
-    r = run([WEFT, "build", "-O2", os.path.join(HERE, "echo_server.weft"), "-o", weft_exe])
-    servers["weft"] = ([weft_exe], None) if r.returncode == 0 else (None, "weft build failed: " + r.stdout)
+    for name, src in (("weft-streams", "echo_server.weft"), ("weft-protocol", "echo_protocol.weft")):
+        exe = os.path.join(OUT, name)
+        r = run([WEFT, "build", "-O2", os.path.join(HERE, src), "-o", exe])
+        servers[name] = ([exe], None) if r.returncode == 0 else (None, "weft build failed: " + r.stdout)
 
     c_exe = os.path.join(OUT, "echo_server_c")
     err = gcc(os.path.join(PEERS, "c", "echo_server.c"), c_exe)
@@ -63,19 +64,10 @@ def build_servers(wanted):
         servers[f"uvloop-{kind}"] = (([uv, bench_py, "uvloop", f"echo-{kind}"], None) if uv
                                      else (None, "no CPython with uvloop (Debian: python3-uvloop)"))
 
-    go = shutil.which("go")
-    go_exe = os.path.join(OUT, "gobench")
-    if go and "go-p1" in wanted:
-        r = run([go, "build", "-o", go_exe, "."], cwd=os.path.join(PEERS, "go"),
-                env=dict(os.environ, GOFLAGS="-mod=mod", GOPROXY="off", GOCACHE=os.path.join(OUT, "gocache")))
-        servers["go-p1"] = ((["env", "GOMAXPROCS=1", go_exe, "echo"], None) if r.returncode == 0
-                            else (None, "go build failed"))
-    else:
-        servers["go-p1"] = (None, "no Go toolchain (Debian: golang-go)")
-
-    tok = os.path.join(PEERS, "tokio", "target", "release", "tokbench")
-    servers["tokio-ct"] = (([tok, "ct", "echo"], None) if os.access(tok, os.X_OK)
-                           else (None, "tokbench not built (../shared/peers/build.sh, librust-tokio-dev)"))
+    go, reason = build_go_peer(PEERS, OUT) if "go-p1" in wanted else (None, "not asked for")
+    servers["go-p1"] = (go + ["echo"], None) if go else (None, reason)
+    tok, reason = build_tokio_peer(PEERS, OUT) if "tokio-ct" in wanted else (None, "not asked for")
+    servers["tokio-ct"] = (tok + ["echo"], None) if tok else (None, reason)
     return servers
 
 
@@ -113,7 +105,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=5.0)
-    default = "weft,c-epoll,cpp20-gcc,asyncio-streams,asyncio-protocol,uvloop-streams,uvloop-protocol,go-p1,tokio-ct"
+    default = "weft-streams,weft-protocol,c-epoll,cpp20-gcc,asyncio-streams,asyncio-protocol,uvloop-streams,uvloop-protocol,go-p1,tokio-ct"
     ap.add_argument("--servers", default=default)
     args = ap.parse_args()
     wanted = args.servers.split(",")
