@@ -58,13 +58,15 @@ def build_go_peer(peers, out):
 def build_tokio_peer(peers, out):
     """(argv prefix, None) of ../shared/peers/tokio's current-thread runtime, or
     (None, reason). The crate is copied into [out] and built there offline
-    against Debian's packaged crates, so ../shared is never written to."""
+    against Debian's packaged crates, so ../shared is never written to. The
+    copy drops Cargo.lock: Debian's cargo (1.65) cannot read its version 4,
+    and offline resolution picks the packaged versions anyway."""
     cargo = shutil.which("cargo")
     if not cargo or not os.path.isdir("/usr/share/cargo/registry"):
         return None, "no cargo or librust-tokio-dev (scripts/bench-setup.sh)"
     src = os.path.join(out, "tokio-src")
     shutil.rmtree(src, ignore_errors=True)
-    shutil.copytree(os.path.join(peers, "tokio"), src, ignore=shutil.ignore_patterns("target"))
+    shutil.copytree(os.path.join(peers, "tokio"), src, ignore=shutil.ignore_patterns("target", "Cargo.lock"))
     r = run([cargo, "build", "--release", "--offline", "-q"], cwd=src,
             env=dict(os.environ, CARGO_TARGET_DIR=os.path.join(out, "tokio-target")))
     exe = os.path.join(out, "tokio-target", "release", "tokbench")

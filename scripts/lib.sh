@@ -25,8 +25,9 @@ weft_log() { printf '==> %s\n' "$*"; }
 weft_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # The peers the benchmarks compare against (scripts/bench-setup.sh): wrk drives
-# the HTTP benchmark, uvloop and Go are servers in the echo and HTTP tables.
-WEFT_BENCH_PACKAGES=(wrk python3-uvloop golang-go gcc)
+# the HTTP benchmark; uvloop, Go and tokio (built offline against Debian's
+# packaged crates) are peers in the async, echo and HTTP tables.
+WEFT_BENCH_PACKAGES=(wrk python3-uvloop golang-go gcc g++ cargo librust-tokio-dev)
 
 # Installs whatever in the named package list (default WEFT_PACKAGES) is
 # missing. Nothing is fetched when dpkg already reports every package
