@@ -68,27 +68,6 @@ WValue defaultExecutor(EventLoop *loop, bool create) {
   return e;
 }
 
-/// Submits fn(*args, **kwargs) to [executor] (None: the default one) and
-/// returns an asyncio future of [loop] that completes with it.
-WValue runInExecutor(EventLoop *loop, WValue executor, WValue fn, WObj *args, WObj *kwargs) {
-  if (EventLoop::running() != loop && loop->isClosed()) return raise(T.RuntimeError, "Event loop is closed");
-  if (executor.tag == WT_NONE || executor.tag == WT_UNBOUND) {
-    executor = defaultExecutor(loop, true);
-    if (executor.tag == WT_ERR) return executor;
-  } else if (!isExecutor(executor)) {
-    return raiseTypeError("executor must be a ThreadPoolExecutor or ProcessPoolExecutor, not %s",
-                          typeName(executor));
-  }
-  WValue cf = executorSubmit(executor, fn, args, kwargs);
-  if (cf.tag == WT_ERR) return cf;
-  Future *af = newFuture(loop);
-  addDoneCallback(af, &onAsyncioDone, cf.o);
-  // The answer comes back through callSoonThreadsafe (copyOutcome).
-  loop->expectThreadsafeCall();
-  cfAddCallback(reinterpret_cast<CFuture *>(cf.o), &onConcurrentDone, af);
-  return wrt_obj(af);
-}
-
 /// asyncio.wrap_future(future, *, loop=None): an asyncio Future that follows
 /// a concurrent.futures.Future (cancelling one cancels the other); an
 /// asyncio future is returned as it is.
@@ -320,6 +299,25 @@ WValue concurrentInit() {
 }
 
 } // namespace
+
+WValue runInExecutor(EventLoop *loop, WValue executor, WValue fn, WObj *args, WObj *kwargs) {
+  if (EventLoop::running() != loop && loop->isClosed()) return raise(T.RuntimeError, "Event loop is closed");
+  if (executor.tag == WT_NONE || executor.tag == WT_UNBOUND) {
+    executor = defaultExecutor(loop, true);
+    if (executor.tag == WT_ERR) return executor;
+  } else if (!isExecutor(executor)) {
+    return raiseTypeError("executor must be a ThreadPoolExecutor or ProcessPoolExecutor, not %s",
+                          typeName(executor));
+  }
+  WValue cf = executorSubmit(executor, fn, args, kwargs);
+  if (cf.tag == WT_ERR) return cf;
+  Future *af = newFuture(loop);
+  addDoneCallback(af, &onAsyncioDone, cf.o);
+  // The answer comes back through callSoonThreadsafe (copyOutcome).
+  loop->expectThreadsafeCall();
+  cfAddCallback(reinterpret_cast<CFuture *>(cf.o), &onConcurrentDone, af);
+  return wrt_obj(af);
+}
 
 void addExecutorApi(WValue m) {
   initExecTypes();

@@ -16,6 +16,8 @@
 #include "task/Await.h"
 #include "task/Errors.h"
 #include "task/Future.h"
+#include "io/Resolve.h"
+#include "task/CallCoro.h"
 
 #include <gc/gc.h>
 
@@ -156,33 +158,18 @@ struct ServerObj {
 
 // ---------------------------------------------------------------- helpers
 
-WValue addrTuple(const sockaddr_storage &ss) {
-  char host[INET6_ADDRSTRLEN] = {0};
-  if (ss.ss_family == AF_INET6) {
-    auto *a = reinterpret_cast<const sockaddr_in6 *>(&ss);
-    inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
-    WValue items[4] = {newStr(host), wrt_int(ntohs(a->sin6_port)), wrt_int(ntohl(a->sin6_flowinfo)),
-                       wrt_int(a->sin6_scope_id)};
-    return newTupleFrom(4, items);
-  }
-  auto *a = reinterpret_cast<const sockaddr_in *>(&ss);
-  inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
-  WValue items[2] = {newStr(host), wrt_int(ntohs(a->sin_port))};
-  return newTupleFrom(2, items);
-}
-
 WValue socknameOf(int fd) {
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;
   if (getsockname(fd, reinterpret_cast<sockaddr *>(&ss), &len) != 0) return wrt_none();
-  return addrTuple(ss);
+  return addrTuple(ss, len);
 }
 
 WValue peernameOf(int fd) {
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;
   if (getpeername(fd, reinterpret_cast<sockaddr *>(&ss), &len) != 0) return wrt_none();
-  return addrTuple(ss);
+  return addrTuple(ss, len);
 }
 
 WValue newSock(int fd, int family) {
@@ -887,7 +874,7 @@ WValue sockGetpeername(WNativeFunc *, WValue *a) {
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;
   if (getpeername(s->fd, reinterpret_cast<sockaddr *>(&ss), &len) != 0) return raiseOSError(errno);
-  return addrTuple(ss);
+  return addrTuple(ss, len);
 }
 
 WValue sockFileno(WNativeFunc *, WValue *a) {
@@ -909,42 +896,6 @@ WValue sockRepr(WNativeFunc *, WValue *a) {
 
 // ---------------------------------------------------------------- name resolution
 
-/// getaddrinfo for TCP; [err] is an OSError pending on failure.
-bool resolve(WValue host, WValue port, bool passive, addrinfo *&res) {
-  std::string h, p;
-  const char *hp = nullptr;
-  if (host.tag != WT_NONE && host.tag != WT_UNBOUND) {
-    if (!isStr(host)) {
-      raiseTypeError("host must be a str");
-      return false;
-    }
-    h = std::string(strView(host));
-    hp = h.c_str();
-  }
-  if (port.tag == WT_NONE || port.tag == WT_UNBOUND) p = "0";
-  else if (isIntLike(port)) p = std::to_string(port.i);
-  else if (isStr(port)) p = std::string(strView(port));
-  else {
-    raiseTypeError("port must be an int");
-    return false;
-  }
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_protocol = IPPROTO_TCP;
-  if (passive) hints.ai_flags = AI_PASSIVE;
-  int rc;
-  do rc = getaddrinfo(hp, p.c_str(), &hints, &res);
-  while (rc == EAI_AGAIN);
-  if (rc != 0) {
-    WValue items[2] = {wrt_int(rc), newStr(gai_strerror(rc))};
-    WValue e = newException(T.OSError, &asTuple(newTupleFrom(2, items))->hdr);
-    raiseValue(e);
-    return false;
-  }
-  return true;
-}
-
 std::string addrText(const sockaddr *sa) {
   char host[INET6_ADDRSTRLEN] = {0};
   int port = 0;
@@ -962,14 +913,21 @@ std::string addrText(const sockaddr *sa) {
 
 // ---------------------------------------------------------------- open_connection
 
+/// One open_connection / create_connection in progress: resolving the
+/// host, then trying each address getaddrinfo gave in turn, as CPython's
+/// create_connection does (the first that connects wins; if all fail, the
+/// errors are combined as CPython combines them).
 struct ConnectState {
   WObj hdr;
   EventLoop *loop;
-  int fd;
+  int fd;                 ///< the attempt in flight, or -1
   int64_t limit;
-  Future *fut;
-  std::string *addr;  // unused (kept null)
-  WValue addrStr;
+  Future *fut;            ///< what the caller awaits
+  Future *resolving;      ///< getaddrinfo on the executor, while it runs
+  WValue infos;           ///< getaddrinfo's list of 5-tuples
+  int64_t next;           ///< the entry of infos to try next
+  WValue errors;          ///< one OSError per failed attempt
+  WValue addrStr;         ///< repr of the address being tried
   WValue protocolFactory; ///< loop.create_connection's factory; UNBOUND for open_connection
 };
 
@@ -997,83 +955,147 @@ WValue finishAny(EventLoop *loop, int fd, int64_t limit, WValue factory) {
   return finishConnection(loop, fd, limit, nullptr);
 }
 
+void tryNextAddress(ConnectState *c);
+
 int onConnectWritable(void *a, void *) {
   ConnectState *c = static_cast<ConnectState *>(a);
   c->loop->selector()->removeWriter(c->fd);
+  int fd = c->fd;
+  c->fd = -1;
   if (isDone(c->fut)) {  // cancelled
-    close(c->fd);
+    close(fd);
     return 0;
   }
   int err = 0;
   socklen_t len = sizeof err;
-  if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
   if (err != 0) {
-    close(c->fd);
-    futureSetExceptionRaw(c->fut, osErrorWith(err, "Connect call failed " + std::string(strView(c->addrStr))));
+    close(fd);
+    listAppend(asList(c->errors), wrt_obj(osErrorWith(err, "Connect call failed " + std::string(strView(c->addrStr)))));
+    tryNextAddress(c);
     return 0;
   }
-  WValue conn = finishAny(c->loop, c->fd, c->limit, c->protocolFactory);
+  WValue conn = finishAny(c->loop, fd, c->limit, c->protocolFactory);
   if (conn.tag == WT_ERR) futureSetExceptionRaw(c->fut, fetchError());
   else futureSetResult(c->fut, conn);
   return 0;
 }
 
-int connectCancelled(void *a, void *fut) {
+/// Every address failed: one error as it is, or several combined as CPython
+/// combines them (the first if they all read the same).
+WObj *combinedConnectError(ConnectState *c) {
+  WList *errs = asList(c->errors);
+  if (errs->size == 0) return excMsg(T.OSError, "getaddrinfo() returned empty list");
+  WValue first = errs->items[0];
+  std::string model(strView(wrt_str(first)));
+  std::string all;
+  bool same = true;
+  for (int64_t i = 0; i < errs->size; i++) {
+    std::string text(strView(wrt_str(errs->items[i])));
+    same = same && text == model;
+    all += (i ? ", " : "") + text;
+  }
+  if (errs->size == 1 || same) return first.o;
+  return excMsg(T.OSError, ("Multiple exceptions: " + all).c_str());
+}
+
+/// Starts a connect to the next address, finishing [c] on success or when
+/// none is left.
+void tryNextAddress(ConnectState *c) {
+  WList *infos = asList(c->infos);
+  while (c->next < infos->size) {
+    WTuple *info = asTuple(infos->items[c->next++]);
+    int family = int(info->items[0].i);
+    sockaddr_storage ss;
+    socklen_t sslen;
+    if (!sockaddrFrom(info->items[4], family, ss, sslen)) {
+      listAppend(asList(c->errors), wrt_obj(fetchError()));
+      continue;
+    }
+    std::string addr = addrText(reinterpret_cast<sockaddr *>(&ss));
+    int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, int(info->items[2].i));
+    if (fd < 0) {
+      listAppend(asList(c->errors), wrt_obj(osErrorWith(errno, "Connect call failed " + addr)));
+      continue;
+    }
+    int rc;
+    do rc = connect(fd, reinterpret_cast<sockaddr *>(&ss), sslen);
+    while (rc != 0 && errno == EINTR);
+    if (rc == 0) {
+      WValue conn = finishAny(c->loop, fd, c->limit, c->protocolFactory);
+      if (conn.tag == WT_ERR) futureSetExceptionRaw(c->fut, fetchError());
+      else futureSetResult(c->fut, conn);
+      return;
+    }
+    if (errno == EINPROGRESS) {
+      c->addrStr = newStr(addr);
+      int e = c->loop->selector()->addWriter(fd, &onConnectWritable, c, nullptr);
+      if (e == 0) {
+        c->fd = fd;
+        return;
+      }
+      errno = e;
+    }
+    listAppend(asList(c->errors), wrt_obj(osErrorWith(errno, "Connect call failed " + addr)));
+    close(fd);
+  }
+  futureSetExceptionRaw(c->fut, combinedConnectError(c));
+}
+
+/// The host is resolved (or resolving failed): start connecting.
+int onResolved(void *a, void *) {
   ConnectState *c = static_cast<ConnectState *>(a);
-  Future *f = static_cast<Future *>(fut);
-  if (f->state == FutState::Cancelled && c->fd >= 0) {
-    if (c->loop->selector()->removeWriter(c->fd)) close(c->fd);
+  Future *r = c->resolving;
+  c->resolving = nullptr;
+  if (isDone(c->fut)) return 0;  // the caller cancelled meanwhile
+  if (r->state == FutState::Cancelled) futureSetExceptionRaw(c->fut, makeCancelledError(r));
+  else if (r->exception) {
+    markRetrieved(r);
+    futureSetExceptionRaw(c->fut, r->exception);
+  }
+  else if (!isKind(r->result, Kind::List)) futureSetExceptionRaw(c->fut, excMsg(T.OSError, "bad getaddrinfo() result"));
+  else {
+    c->infos = r->result;
+    tryNextAddress(c);
   }
   return 0;
 }
 
-/// A future for the connection to (host, port): see finishAny.
+/// The caller's future finished: a cancel stops the resolution or the
+/// connect in flight.
+int connectCancelled(void *a, void *fut) {
+  ConnectState *c = static_cast<ConnectState *>(a);
+  Future *f = static_cast<Future *>(fut);
+  if (f->state != FutState::Cancelled) return 0;
+  if (c->resolving) futureCancel(c->resolving, wrt_unbound());
+  if (c->fd >= 0 && c->loop->selector()->removeWriter(c->fd)) {
+    close(c->fd);
+    c->fd = -1;
+  }
+  return 0;
+}
+
+/// A future for the connection to (host, port): see finishAny. A literal
+/// address is tried at once; a name is resolved on the default executor.
 WValue connectTo(WValue host, WValue port, int64_t limit, WValue factory) {
   EventLoop *loop = runningLoop();
   if (!loop) return wrt_errv();
-  addrinfo *res = nullptr;
-  if (!resolve(host, port, false, res)) return wrt_errv();
-  int lastErr = 0;
-  std::string lastAddr;
-  for (addrinfo *ai = res; ai; ai = ai->ai_next) {
-    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
-    if (fd < 0) {
-      lastErr = errno;
-      continue;
-    }
-    int rc;
-    do rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
-    while (rc != 0 && errno == EINTR);
-    std::string addr = addrText(ai->ai_addr);
-    if (rc == 0) {
-      freeaddrinfo(res);
-      WValue conn = finishAny(loop, fd, limit, factory);
-      if (conn.tag == WT_ERR) return conn;
-      return wrt_obj(doneFuture(loop, conn));
-    }
-    if (errno == EINPROGRESS) {
-      freeaddrinfo(res);
-      auto *c = newObj<ConnectState>(connectType);
-      c->loop = loop;
-      c->fd = fd;
-      c->limit = limit;
-      c->fut = pendingFuture(loop);
-      c->addrStr = newStr(addr);
-      c->protocolFactory = factory;
-      int e = loop->selector()->addWriter(fd, &onConnectWritable, c, nullptr);
-      if (e != 0) {
-        close(fd);
-        return raiseOSError(e);
-      }
-      addDoneCallback(c->fut, &connectCancelled, c);
-      return wrt_obj(c->fut);
-    }
-    lastErr = errno;
-    lastAddr = addr;
-    close(fd);
-  }
-  freeaddrinfo(res);
-  return restoreError(osErrorWith(lastErr ? lastErr : ECONNREFUSED, "Connect call failed " + lastAddr));
+  if (port.tag != WT_NONE && port.tag != WT_UNBOUND && !isIntLike(port) && !isStr(port))
+    return raiseTypeError("port must be an int");
+  WValue rv = resolveOnLoop(loop, host, port, AF_UNSPEC, SOCK_STREAM, 0);
+  if (rv.tag == WT_ERR) return rv;
+  auto *c = newObj<ConnectState>(connectType);
+  c->loop = loop;
+  c->fd = -1;
+  c->limit = limit;
+  c->fut = pendingFuture(loop);
+  c->resolving = asFuture(rv);
+  c->errors = newList(0);
+  c->protocolFactory = factory;
+  addDoneCallback(c->fut, &connectCancelled, c);
+  if (isDone(c->resolving)) onResolved(c, nullptr);
+  else addDoneCallback(c->resolving, &onResolved, c);
+  return wrt_obj(c->fut);
 }
 
 WValue openConnection(WNativeFunc *, WValue *a) {
@@ -1186,50 +1208,117 @@ void serverClose(ServerObj *s) {
   if (s->active == 0) serverWakeWaiters(s);
 }
 
-/// A future for a listening Server on (host, port) calling [cb] with a
-/// (reader, writer) pair per connection, or with a [factory], making a
-/// Protocol per connection (loop.create_server).
-WValue listenOn(WValue cb, WValue host, WValue port, int64_t limit, WValue backlogArg, WValue startServing,
-                WValue factory) {
-  EventLoop *loop = runningLoop();
-  if (!loop) return wrt_errv();
-  int64_t backlog = backlogArg.tag == WT_INT ? backlogArg.i : 100;
-  addrinfo *res = nullptr;
-  if (!resolve(host, port, true, res)) return wrt_errv();
-  int fd = -1, lastErr = 0;
+/// One start_server / create_server waiting for its host to resolve.
+struct ListenState {
+  WObj hdr;
+  EventLoop *loop;
+  Future *fut;        ///< what the caller awaits
+  Future *resolving;  ///< getaddrinfo's future
+  WValue cb, startServing, factory;
+  int64_t limit, backlog;
+};
+
+WTypeObj *listenType;
+
+/// Binds and listens on the first of [infos] that takes it: the Server, or
+/// ERR with CPython's "error while attempting to bind" OSError.
+WValue bindServer(ListenState *ls, WValue infos) {
+  WList *list = asList(infos);
+  int fd = -1, lastErr = 0, family = AF_INET;
   std::string lastAddr;
-  for (addrinfo *ai = res; ai; ai = ai->ai_next) {
-    fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+  for (int64_t i = 0; i < list->size && fd < 0; i++) {
+    WTuple *info = asTuple(list->items[i]);
+    family = int(info->items[0].i);
+    sockaddr_storage ss;
+    socklen_t sslen;
+    if (!sockaddrFrom(info->items[4], family, ss, sslen)) return wrt_errv();
+    fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, int(info->items[2].i));
     if (fd < 0) {
       lastErr = errno;
       continue;
     }
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (ai->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-    if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, (int)backlog) == 0) break;
+    if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (bind(fd, reinterpret_cast<sockaddr *>(&ss), sslen) == 0 && listen(fd, int(ls->backlog)) == 0) break;
     lastErr = errno;
-    lastAddr = addrText(ai->ai_addr);
+    lastAddr = addrText(reinterpret_cast<sockaddr *>(&ss));
     close(fd);
     fd = -1;
   }
   if (fd < 0) {
-    freeaddrinfo(res);
+    if (list->size == 0) return raise(T.OSError, "getaddrinfo() returned empty list");
     std::string msg = "error while attempting to bind on address " + lastAddr + ": " + strerror(lastErr);
     return restoreError(osErrorWith(lastErr, msg));
   }
-  int family = res->ai_family;
-  freeaddrinfo(res);
   auto *s = newObj<ServerObj>(serverType);
-  s->loop = loop;
+  s->loop = ls->loop;
   s->fd = fd;
-  s->limit = limit;
-  s->cb = cb;
-  s->protocolFactory = factory;
+  s->limit = ls->limit;
+  s->cb = ls->cb;
+  s->protocolFactory = ls->factory;
   s->sock = newSock(fd, family);
   s->waiters = newList(0);
-  if (startServing.tag == WT_UNBOUND || truthy(startServing) == 1) serverStartServing(s);
-  return wrt_obj(doneFuture(loop, wrt_obj(s)));
+  if (ls->startServing.tag == WT_UNBOUND || truthy(ls->startServing) == 1) serverStartServing(s);
+  return wrt_obj(s);
+}
+
+int onListenResolved(void *a, void *) {
+  ListenState *ls = static_cast<ListenState *>(a);
+  Future *r = ls->resolving;
+  if (isDone(ls->fut)) return 0;  // cancelled meanwhile
+  if (r->state == FutState::Cancelled) {
+    futureSetExceptionRaw(ls->fut, makeCancelledError(r));
+  } else if (r->exception) {
+    markRetrieved(r);
+    futureSetExceptionRaw(ls->fut, r->exception);
+  } else {
+    WValue srv = bindServer(ls, r->result);
+    if (srv.tag == WT_ERR) futureSetExceptionRaw(ls->fut, fetchError());
+    else futureSetResult(ls->fut, srv);
+  }
+  return 0;
+}
+
+int listenCancelled(void *a, void *fut) {
+  ListenState *ls = static_cast<ListenState *>(a);
+  if (static_cast<Future *>(fut)->state == FutState::Cancelled && !isDone(ls->resolving))
+    futureCancel(ls->resolving, wrt_unbound());
+  return 0;
+}
+
+/// A future for a listening Server on (host, port) calling [cb] with a
+/// (reader, writer) pair per connection, or with a [factory], making a
+/// Protocol per connection (loop.create_server). A literal address (or
+/// None) is bound at once; a name is resolved on the default executor first.
+WValue listenOn(WValue cb, WValue host, WValue port, int64_t limit, WValue backlogArg, WValue startServing,
+                WValue factory) {
+  EventLoop *loop = runningLoop();
+  if (!loop) return wrt_errv();
+  if (port.tag != WT_NONE && port.tag != WT_UNBOUND && !isIntLike(port) && !isStr(port))
+    return raiseTypeError("port must be an int");
+  WValue rv = resolveOnLoop(loop, host, port, AF_UNSPEC, SOCK_STREAM, AI_PASSIVE);
+  if (rv.tag == WT_ERR) return rv;
+  auto *ls = newObj<ListenState>(listenType);
+  ls->loop = loop;
+  ls->resolving = asFuture(rv);
+  ls->cb = cb;
+  ls->startServing = startServing;
+  ls->factory = factory;
+  ls->limit = limit;
+  ls->backlog = backlogArg.tag == WT_INT ? backlogArg.i : 100;
+  if (isDone(ls->resolving)) {  // as before: errors surface at the call
+    if (ls->resolving->exception) {
+      markRetrieved(ls->resolving);
+      return restoreError(ls->resolving->exception);
+    }
+    WValue srv = bindServer(ls, ls->resolving->result);
+    return srv.tag == WT_ERR ? srv : wrt_obj(doneFuture(loop, srv));
+  }
+  ls->fut = pendingFuture(loop);
+  addDoneCallback(ls->resolving, &onListenResolved, ls);
+  addDoneCallback(ls->fut, &listenCancelled, ls);
+  return wrt_obj(ls->fut);
 }
 
 WValue startServer(WNativeFunc *, WValue *a) {
@@ -1490,6 +1579,7 @@ void initTypes() {
   socketType = newType("TransportSocket", T.object, Kind::Other, "asyncio.trsock");
   transportType = newType("_SelectorSocketTransport", T.object, Kind::Other, "asyncio.selector_events");
   connectType = newType("_Connect", T.object, Kind::Other, "asyncio");
+  listenType = newType("_Listen", T.object, Kind::Other, "asyncio");
   incompleteReadError = newType("IncompleteReadError", T.EOFError, Kind::Exception, "asyncio.exceptions");
   incompleteReadError->flags |= TYPE_EXCEPTION;
   limitOverrunError = newType("LimitOverrunError", T.Exception, Kind::Exception, "asyncio.exceptions");
@@ -1556,6 +1646,12 @@ void initTypes() {
   addMethod(transportType, "__repr__", trRepr, "self, /");
 }
 
+// CPython's are coroutines: create_task(open_connection(...)) must work.
+WEFT_CORO_ENTRY(openConnectionCoro, openConnection, "open_connection", 4)
+WEFT_CORO_ENTRY(startServerCoro, startServer, "start_server", 7)
+WEFT_CORO_ENTRY(loopCreateServerCoro, loopCreateServer, "create_server", 7)
+WEFT_CORO_ENTRY(loopCreateConnectionCoro, loopCreateConnection, "create_connection", 5)
+
 } // namespace
 
 WValue streamForFd(EventLoop *loop, int fd, WValue limitValue, bool reading) {
@@ -1575,19 +1671,20 @@ WValue streamForFd(EventLoop *loop, int fd, WValue limitValue, bool reading) {
 void addStreamsApi(WValue m) {
   initTypes();
   moduleSet(m, "open_connection",
-            makeNative("open_connection", openConnection, "host=None, port=None, *, limit=?, **kwds"));
+            makeNative("open_connection", openConnectionCoro, "host=None, port=None, *, limit=?, **kwds"));
   moduleSet(m, "start_server",
-            makeNative("start_server", startServer,
+            makeNative("start_server", startServerCoro,
                        "client_connected_cb, host=None, port=None, *, limit=?, backlog=100, start_serving=?, **kwds"));
   moduleSet(m, "StreamReader", wrt_obj(readerType));
   moduleSet(m, "StreamWriter", wrt_obj(writerType));
   moduleSet(m, "Server", wrt_obj(serverType));
   moduleSet(m, "IncompleteReadError", wrt_obj(incompleteReadError));
   moduleSet(m, "LimitOverrunError", wrt_obj(limitOverrunError));
-  addMethod(AT.loop, "create_server", loopCreateServer,
+  addMethod(AT.loop, "create_server", loopCreateServerCoro,
             "self, protocol_factory, host=None, port=None, *, backlog=100, start_serving=?, **kwds");
-  addMethod(AT.loop, "create_connection", loopCreateConnection,
+  addMethod(AT.loop, "create_connection", loopCreateConnectionCoro,
             "self, protocol_factory, host=None, port=None, **kwds");
+  addResolveApi(AT.loop);
 }
 
 } // namespace weft::rt

@@ -45,6 +45,10 @@ void initAsyncio();
 /// Executor and streams entry points of `_asyncio` (runtime/exec, runtime/io).
 void addExecutorApi(WValue m);
 void addStreamsApi(WValue m);
+/// Submits fn(*args, **kwargs) to [executor] (None: the default one) and
+/// returns an asyncio future of [loop] that completes with it
+/// (AsyncioExecutorApi.cpp). [args] is a tuple or null, [kwargs] a dict or null.
+WValue runInExecutor(EventLoop *loop, WValue executor, WValue fn, WObj *args, WObj *kwargs);
 /// Shuts the loop's default executor down (waiting for its threads), if it has one.
 void shutdownDefaultExecutor(EventLoop *loop);
 

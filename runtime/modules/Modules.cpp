@@ -19,6 +19,7 @@ void initStructModule();
 void initBase64Module();
 void initEnumModule();
 void initHashlibModule();
+void initSocketModule();
 void initExecModule();  // runtime/exec: concurrent.futures
 
 void initNativeModules() {
@@ -36,6 +37,7 @@ void initNativeModules() {
   initBase64Module();
   initEnumModule();
   initHashlibModule();
+  initSocketModule();
   initExecModule();
 }
 
