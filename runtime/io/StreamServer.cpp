@@ -1,0 +1,346 @@
+// StreamServer.cpp: start_server and loop.create_server's Server: binding,
+// accepting with a backoff on EMFILE/ENFILE (RELIABILITY.md rule 38),
+// serve_forever, close and wait_closed.
+#include "io/StreamsInternal.h"
+
+#include "core/Text.h"
+#include "io/Resolve.h"
+#include "modules/AsyncioInternal.h"
+#include "task/Await.h"
+#include "task/Errors.h"
+
+#include <gc/gc.h>
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace weft::rt::streams {
+
+// ---------------------------------------------------------------- server
+
+int onAcceptable(void *a, void *);
+
+void serverWakeWaiters(ServerObj *s) {
+  WList *l = asList(s->waiters);
+  for (int64_t i = 0; i < l->size; ++i) {
+    Future *f = asFuture(l->items[i]);
+    if (!isDone(f)) futureSetResult(f, wrt_none());
+  }
+  l->size = 0;
+}
+
+void serverDetach(ServerObj *s) {
+  s->active--;
+  if (s->active == 0 && s->closed) serverWakeWaiters(s);
+}
+
+int resumeAccepting(void *a, void *) {
+  ServerObj *s = static_cast<ServerObj *>(a);
+  s->backoff = nullptr;
+  if (s->closed || !s->paused) return 0;
+  s->paused = false;
+  s->loop->selector()->addReader(s->fd, &onAcceptable, s, nullptr);
+  return 0;
+}
+
+int onAcceptable(void *a, void *) {
+  ServerObj *s = static_cast<ServerObj *>(a);
+  if (s->closed) return 0;
+  for (int i = 0; i < kAcceptBacklogBatch; ++i) {
+    int fd = accept4(s->fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      int e = errno;
+      if (e == EINTR || e == ECONNABORTED) continue;
+      if (e == EAGAIN || e == EWOULDBLOCK) break;
+      if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
+        // RELIABILITY rule 38: log, stop accepting for a while, keep listening.
+        std::string addr;
+        appendRepr(addr, reinterpret_cast<SockObj *>(s->sock.o)->sockname);
+        errClear();
+        logError("socket.accept() out of system resource", "socket: " + addr,
+                 reinterpret_cast<WObj *>(newOSError(e).o));
+        s->loop->selector()->removeReader(s->fd);
+        s->paused = true;
+        s->backoff = s->loop->callLater(1000000000LL, &resumeAccepting, s, nullptr);
+        return 0;
+      }
+      logError("Error on accept()", "", reinterpret_cast<WObj *>(newOSError(e).o));
+      break;
+    }
+    if (s->protocolFactory.tag != WT_UNBOUND) {
+      s->active++;
+      if (finishProtocolConnection(s->loop, fd, s->protocolFactory, s).tag == WT_ERR) {
+        s->active--;
+        WObj *exc = fetchError();
+        if (isFatalException(exc)) {
+          restoreError(exc);
+          return -1;
+        }
+        logError("Error on transport creation for incoming connection", "", exc);
+      }
+      continue;
+    }
+    s->active++;
+    WValue pair = finishConnection(s->loop, fd, s->limit, s);
+    WValue res = call(s->cb, 2, asTuple(pair)->items);
+    if (res.tag == WT_ERR) {
+      WObj *exc = fetchError();
+      if (isFatalException(exc)) {
+        restoreError(exc);
+        return -1;
+      }
+      logLoopError(s->loop, "Unhandled exception in client_connected_cb", "", exc);
+      transportClose(asWriter(asTuple(pair)->items[1])->tr);
+      continue;
+    }
+    if (isCoroutine(res)) {
+      WValue t = ensureFuture(s->loop, res);
+      if (t.tag == WT_ERR) errClear();
+    }
+  }
+  return 0;
+}
+
+void serverStartServing(ServerObj *s) {
+  if (s->serving || s->closed) return;
+  s->serving = true;
+  s->loop->selector()->addReader(s->fd, &onAcceptable, s, nullptr);
+}
+
+void serverClose(ServerObj *s) {
+  if (s->closed) return;
+  s->closed = true;
+  s->serving = false;
+  if (!s->paused) s->loop->selector()->removeReader(s->fd);
+  if (s->backoff) s->loop->cancel(s->backoff);
+  close(s->fd);
+  reinterpret_cast<SockObj *>(s->sock.o)->fd = -1;
+  if (s->serveForever && !isDone(s->serveForever)) futureCancel(s->serveForever, wrt_unbound());
+  s->serveForever = nullptr;
+  if (s->active == 0) serverWakeWaiters(s);
+}
+
+/// One start_server / create_server waiting for its host to resolve.
+struct ListenState {
+  WObj hdr;
+  EventLoop *loop;
+  Future *fut;        ///< what the caller awaits
+  Future *resolving;  ///< getaddrinfo's future
+  WValue cb, startServing, factory;
+  int64_t limit, backlog;
+};
+
+
+/// Binds and listens on the first of [infos] that takes it: the Server, or
+/// ERR with CPython's "error while attempting to bind" OSError.
+WValue bindServer(ListenState *ls, WValue infos) {
+  WList *list = asList(infos);
+  int fd = -1, lastErr = 0, family = AF_INET;
+  std::string lastAddr;
+  for (int64_t i = 0; i < list->size && fd < 0; i++) {
+    WTuple *info = asTuple(list->items[i]);
+    family = int(info->items[0].i);
+    sockaddr_storage ss;
+    socklen_t sslen;
+    if (!sockaddrFrom(info->items[4], family, ss, sslen)) return wrt_errv();
+    fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, int(info->items[2].i));
+    if (fd < 0) {
+      lastErr = errno;
+      continue;
+    }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (bind(fd, reinterpret_cast<sockaddr *>(&ss), sslen) == 0 && listen(fd, int(ls->backlog)) == 0) break;
+    lastErr = errno;
+    lastAddr = addrText(reinterpret_cast<sockaddr *>(&ss));
+    close(fd);
+    fd = -1;
+  }
+  if (fd < 0) {
+    if (list->size == 0) return raise(T.OSError, "getaddrinfo() returned empty list");
+    std::string msg = "error while attempting to bind on address " + lastAddr + ": " + strerror(lastErr);
+    return restoreError(osErrorWith(lastErr, msg));
+  }
+  auto *s = newObj<ServerObj>(serverType);
+  s->loop = ls->loop;
+  s->fd = fd;
+  s->limit = ls->limit;
+  s->cb = ls->cb;
+  s->protocolFactory = ls->factory;
+  s->sock = newSock(fd, family);
+  s->waiters = newList(0);
+  if (ls->startServing.tag == WT_UNBOUND || truthy(ls->startServing) == 1) serverStartServing(s);
+  return wrt_obj(s);
+}
+
+int onListenResolved(void *a, void *) {
+  ListenState *ls = static_cast<ListenState *>(a);
+  Future *r = ls->resolving;
+  if (isDone(ls->fut)) return 0;  // cancelled meanwhile
+  if (r->state == FutState::Cancelled) {
+    futureSetExceptionRaw(ls->fut, makeCancelledError(r));
+  } else if (r->exception) {
+    markRetrieved(r);
+    futureSetExceptionRaw(ls->fut, r->exception);
+  } else {
+    WValue srv = bindServer(ls, r->result);
+    if (srv.tag == WT_ERR) futureSetExceptionRaw(ls->fut, fetchError());
+    else futureSetResult(ls->fut, srv);
+  }
+  return 0;
+}
+
+int listenCancelled(void *a, void *fut) {
+  ListenState *ls = static_cast<ListenState *>(a);
+  if (static_cast<Future *>(fut)->state == FutState::Cancelled && !isDone(ls->resolving))
+    futureCancel(ls->resolving, wrt_unbound());
+  return 0;
+}
+
+/// A future for a listening Server on (host, port) calling [cb] with a
+/// (reader, writer) pair per connection, or with a [factory], making a
+/// Protocol per connection (loop.create_server). A literal address (or
+/// None) is bound at once; a name is resolved on the default executor first.
+WValue listenOn(WValue cb, WValue host, WValue port, int64_t limit, WValue backlogArg, WValue startServing,
+                WValue factory) {
+  EventLoop *loop = runningLoop();
+  if (!loop) return wrt_errv();
+  if (port.tag != WT_NONE && port.tag != WT_UNBOUND && !isIntLike(port) && !isStr(port))
+    return raiseTypeError("port must be an int");
+  WValue rv = resolveOnLoop(loop, host, port, AF_UNSPEC, SOCK_STREAM, AI_PASSIVE);
+  if (rv.tag == WT_ERR) return rv;
+  auto *ls = newObj<ListenState>(listenType);
+  ls->loop = loop;
+  ls->resolving = asFuture(rv);
+  ls->cb = cb;
+  ls->startServing = startServing;
+  ls->factory = factory;
+  ls->limit = limit;
+  ls->backlog = backlogArg.tag == WT_INT ? backlogArg.i : 100;
+  if (isDone(ls->resolving)) {  // as before: errors surface at the call
+    if (ls->resolving->exception) {
+      markRetrieved(ls->resolving);
+      return restoreError(ls->resolving->exception);
+    }
+    WValue srv = bindServer(ls, ls->resolving->result);
+    return srv.tag == WT_ERR ? srv : wrt_obj(doneFuture(loop, srv));
+  }
+  ls->fut = pendingFuture(loop);
+  addDoneCallback(ls->resolving, &onListenResolved, ls);
+  addDoneCallback(ls->fut, &listenCancelled, ls);
+  return wrt_obj(ls->fut);
+}
+
+WValue startServer(WNativeFunc *, WValue *a) {
+  int64_t limit;
+  if (!limitArg(a[3], limit)) return wrt_errv();
+  return listenOn(a[0], a[1], a[2], limit, a[4], a[5], wrt_unbound());
+}
+
+WValue serverSockets(WNativeFunc *, WValue *a) {
+  ServerObj *s = asServer(a[0]);
+  if (s->closed) return newTuple(0);
+  return newTupleFrom(1, &s->sock);
+}
+
+WValue serverCloseImpl(WNativeFunc *, WValue *a) {
+  if (!checkSelf(a[0], serverType)) return wrt_errv();
+  serverClose(asServer(a[0]));
+  return wrt_none();
+}
+
+WValue serverIsServing(WNativeFunc *, WValue *a) {
+  if (!checkSelf(a[0], serverType)) return wrt_errv();
+  return wrt_bool(asServer(a[0])->serving);
+}
+
+WValue serverWaitClosed(WNativeFunc *, WValue *a) {
+  if (!checkSelf(a[0], serverType)) return wrt_errv();
+  ServerObj *s = asServer(a[0]);
+  EventLoop *loop = runningLoop();
+  if (!loop) return wrt_errv();
+  // 3.11: returns at once once close() ran (self._sockets is None).
+  if (s->closed) return wrt_obj(doneFuture(loop, wrt_none()));
+  Future *f = pendingFuture(loop);
+  listAppend(asList(s->waiters), wrt_obj(f));
+  return wrt_obj(f);
+}
+
+WValue serverStartServingImpl(WNativeFunc *, WValue *a) {
+  if (!checkSelf(a[0], serverType)) return wrt_errv();
+  EventLoop *loop = runningLoop();
+  if (!loop) return wrt_errv();
+  serverStartServing(asServer(a[0]));
+  return wrt_obj(doneFuture(loop, wrt_none()));
+}
+
+int serveForeverDone(void *a, void *fut) {
+  ServerObj *s = static_cast<ServerObj *>(a);
+  if (s->serveForever == fut) {
+    s->serveForever = nullptr;
+    serverClose(s);
+  }
+  return 0;
+}
+
+WValue serverServeForever(WNativeFunc *, WValue *a) {
+  if (!checkSelf(a[0], serverType)) return wrt_errv();
+  ServerObj *s = asServer(a[0]);
+  EventLoop *loop = runningLoop();
+  if (!loop) return wrt_errv();
+  if (s->serveForever) return raise(T.RuntimeError, "server is already being awaited on serve_forever()");
+  if (s->closed) return raise(T.RuntimeError, "server is closed");
+  serverStartServing(s);
+  s->serveForever = pendingFuture(loop);
+  addDoneCallback(s->serveForever, &serveForeverDone, s);
+  return wrt_obj(s->serveForever);
+}
+
+WValue serverAenter(WNativeFunc *, WValue *a) {
+  EventLoop *loop = runningLoop();
+  if (!loop) return wrt_errv();
+  return wrt_obj(doneFuture(loop, a[0]));
+}
+
+WValue serverAexit(WNativeFunc *, WValue *a) {
+  if (!checkSelf(a[0], serverType)) return wrt_errv();
+  serverClose(asServer(a[0]));
+  WValue self = a[0];
+  return serverWaitClosed(nullptr, &self);
+}
+
+WValue serverGetLoop(WNativeFunc *, WValue *a) { return loopObjOf(asServer(a[0])->loop); }
+
+WValue serverRepr(WNativeFunc *, WValue *a) {
+  ServerObj *s = asServer(a[0]);
+  std::string out = "<Server sockets=(";
+  if (!s->closed) {
+    WValue r = sockRepr(nullptr, &s->sock);
+    if (r.tag != WT_ERR) out += std::string(strView(r)) + ",";
+  }
+  return newStr(out + ")>");
+}
+
+
+/// The methods of Server (the type exists).
+void addServerMethods() {
+  typeSetAttr(serverType, "sockets", newReadOnlyProperty("sockets", serverSockets));
+  addMethod(serverType, "close", serverCloseImpl, "self");
+  addMethod(serverType, "is_serving", serverIsServing, "self");
+  addMethod(serverType, "wait_closed", serverWaitClosed, "self");
+  addMethod(serverType, "start_serving", serverStartServingImpl, "self");
+  addMethod(serverType, "serve_forever", serverServeForever, "self");
+  addMethod(serverType, "get_loop", serverGetLoop, "self");
+  addMethod(serverType, "__aenter__", serverAenter, "self");
+  addMethod(serverType, "__aexit__", serverAexit, "self, *args");
+  addMethod(serverType, "__repr__", serverRepr, "self");
+}
+} // namespace weft::rt::streams
