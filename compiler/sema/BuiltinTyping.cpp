@@ -26,7 +26,7 @@ const std::set<std::string> asyncioFunctions = {
     "as_completed", "to_thread", "get_running_loop", "get_event_loop", "new_event_loop",
     "set_event_loop", "iscoroutine", "iscoroutinefunction", "current_task", "all_tasks",
     "run_coroutine_threadsafe", "timeout", "timeout_at", "open_connection", "start_server",
-    "Queue", "PriorityQueue", "LifoQueue", "Event", "Lock", "Semaphore", "BoundedSemaphore",
+    "open_unix_connection", "start_unix_server", "Queue", "PriorityQueue", "LifoQueue", "Event", "Lock", "Semaphore", "BoundedSemaphore",
     "Condition", "Barrier", "TaskGroup", "Runner", "Future", "Task", "wrap_future", "isfuture",
 };
 
@@ -295,9 +295,9 @@ const Type *Checker::callBuiltin(const std::string &name, CallExpr *c, const std
       return tc.set(tc.task(tc.unknown()));
     if (f == "timeout" || f == "timeout_at")
       return tc.named("Timeout");
-    if (f == "open_connection")
+    if (f == "open_connection" || f == "open_unix_connection")
       return tc.coroutine(tc.tuple({tc.named("StreamReader"), tc.named("StreamWriter")}));
-    if (f == "start_server")
+    if (f == "start_server" || f == "start_unix_server")
       return tc.coroutine(tc.named("Server"));
     if (f == "Queue" || f == "PriorityQueue" || f == "LifoQueue")
       return tc.named("Queue", {tc.unknown()});

@@ -16,7 +16,8 @@ namespace {
 
 const std::set<std::string> asyncioCoroutines = {
     "asyncio.sleep", "asyncio.wait_for", "asyncio.wait", "asyncio.to_thread",
-    "asyncio.open_connection", "asyncio.start_server",
+    "asyncio.open_connection", "asyncio.start_server", "asyncio.open_unix_connection",
+    "asyncio.start_unix_server",
 };
 
 bool isGenerator(FunctionDefStmt *d) {

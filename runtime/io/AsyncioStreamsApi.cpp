@@ -58,6 +58,10 @@ WEFT_CORO_ENTRY(openConnectionCoro, openConnection, "open_connection", 4)
 WEFT_CORO_ENTRY(startServerCoro, startServer, "start_server", 7)
 WEFT_CORO_ENTRY(loopCreateServerCoro, loopCreateServer, "create_server", 7)
 WEFT_CORO_ENTRY(loopCreateConnectionCoro, loopCreateConnection, "create_connection", 5)
+WEFT_CORO_ENTRY(openUnixConnectionCoro, openUnixConnection, "open_unix_connection", 3)
+WEFT_CORO_ENTRY(startUnixServerCoro, startUnixServer, "start_unix_server", 6)
+WEFT_CORO_ENTRY(loopCreateUnixServerCoro, loopCreateUnixServer, "create_unix_server", 6)
+WEFT_CORO_ENTRY(loopCreateUnixConnectionCoro, loopCreateUnixConnection, "create_unix_connection", 4)
 
 } // namespace
 
@@ -95,6 +99,15 @@ void addStreamsApi(WValue m) {
             "self, protocol_factory, host=None, port=None, *, backlog=100, start_serving=?, **kwds");
   addMethod(AT.loop, "create_connection", loopCreateConnectionCoro,
             "self, protocol_factory, host=None, port=None, **kwds");
+  moduleSet(m, "open_unix_connection",
+            makeNative("open_unix_connection", openUnixConnectionCoro, "path=None, *, limit=?, **kwds"));
+  moduleSet(m, "start_unix_server",
+            makeNative("start_unix_server", startUnixServerCoro,
+                       "client_connected_cb, path=None, *, limit=?, backlog=100, start_serving=?, **kwds"));
+  addMethod(AT.loop, "create_unix_server", loopCreateUnixServerCoro,
+            "self, protocol_factory, path=None, *, backlog=100, start_serving=?, **kwds");
+  addMethod(AT.loop, "create_unix_connection", loopCreateUnixConnectionCoro,
+            "self, protocol_factory, path=None, **kwds");
   addResolveApi(AT.loop);
 }
 

@@ -19,6 +19,7 @@
 #include <netinet/tcp.h>
 #include <string>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 namespace weft::rt::streams {
@@ -26,6 +27,7 @@ namespace weft::rt::streams {
 // ---------------------------------------------------------------- name resolution
 
 std::string addrText(const sockaddr *sa) {
+  if (sa->sa_family == AF_UNIX) return "'" + std::string(reinterpret_cast<const sockaddr_un *>(sa)->sun_path) + "'";
   char host[INET6_ADDRSTRLEN] = {0};
   int port = 0;
   if (sa->sa_family == AF_INET6) {
@@ -146,6 +148,9 @@ void tryNextAddress(ConnectState *c) {
       listAppend(asList(c->errors), wrt_obj(osErrorWith(errno, "Connect call failed " + addr)));
       continue;
     }
+    // A Unix socket whose listener's backlog is full answers EAGAIN: asyncio
+    // waits for it to become writable, as for a TCP connect in progress.
+    bool isUnix = family == AF_UNIX;
     int rc;
     do rc = connect(fd, reinterpret_cast<sockaddr *>(&ss), sslen);
     while (rc != 0 && errno == EINTR);
@@ -155,7 +160,7 @@ void tryNextAddress(ConnectState *c) {
       else futureSetResult(c->fut, conn);
       return;
     }
-    if (errno == EINPROGRESS) {
+    if (errno == EINPROGRESS || (isUnix && errno == EAGAIN)) {
       c->addrStr = newStr(addr);
       int e = c->loop->selector()->addWriter(fd, &onConnectWritable, c, nullptr);
       if (e == 0) {
@@ -164,7 +169,9 @@ void tryNextAddress(ConnectState *c) {
       }
       errno = e;
     }
-    listAppend(asList(c->errors), wrt_obj(osErrorWith(errno, "Connect call failed " + addr)));
+    // CPython lets a Unix connect's own error through (FileNotFoundError,
+    // ConnectionRefusedError for a stale path), without the address text.
+    listAppend(asList(c->errors), isUnix ? newOSError(errno) : wrt_obj(osErrorWith(errno, "Connect call failed " + addr)));
     close(fd);
   }
   futureSetExceptionRaw(c->fut, combinedConnectError(c));
@@ -230,6 +237,36 @@ WValue openConnection(WNativeFunc *, WValue *a) {
   int64_t limit;
   if (!limitArg(a[2], limit)) return wrt_errv();
   return connectTo(a[0], a[1], limit, wrt_unbound());
+}
+
+/// A future for the connection to the Unix socket at [path]
+/// (open_unix_connection, loop.create_unix_connection).
+WValue connectToUnix(WValue path, int64_t limit, WValue factory) {
+  EventLoop *loop = runningLoop();
+  if (!loop) return wrt_errv();
+  if (!isStr(path) && !isKind(path, Kind::Bytes)) {
+    if (path.tag == WT_NONE || path.tag == WT_UNBOUND) return raise(T.ValueError, "no path and sock were specified");
+    return raiseTypeError("expected str, bytes or os.PathLike object, not %s", typeName(path));
+  }
+  WValue items[5] = {wrt_int(AF_UNIX), wrt_int(SOCK_STREAM), wrt_int(0), newStr(""), path};
+  auto *c = newObj<ConnectState>(connectType);
+  c->loop = loop;
+  c->fd = -1;
+  c->limit = limit;
+  c->fut = pendingFuture(loop);
+  c->infos = newList(0);
+  listAppend(asList(c->infos), newTupleFrom(5, items));
+  c->errors = newList(0);
+  c->protocolFactory = factory;
+  addDoneCallback(c->fut, &connectCancelled, c);
+  tryNextAddress(c);
+  return wrt_obj(c->fut);
+}
+
+WValue openUnixConnection(WNativeFunc *, WValue *a) {
+  int64_t limit;
+  if (!limitArg(a[1], limit)) return wrt_errv();
+  return connectToUnix(a[0], limit, wrt_unbound());
 }
 
 } // namespace weft::rt::streams

@@ -165,6 +165,18 @@ WValue loopCreateConnection(WNativeFunc *, WValue *a) {
   return connectTo(a[2], a[3], kDefaultLimit, a[1]);
 }
 
+/// loop.create_unix_server(protocol_factory, path, *, backlog, start_serving).
+WValue loopCreateUnixServer(WNativeFunc *, WValue *a) {
+  if (!isCallable(a[1])) return raise(T.TypeError, "protocol_factory must be callable");
+  return listenOnUnix(wrt_none(), a[2], kDefaultLimit, a[3], a[4], a[1]);
+}
+
+/// loop.create_unix_connection(protocol_factory, path): (transport, protocol).
+WValue loopCreateUnixConnection(WNativeFunc *, WValue *a) {
+  if (!isCallable(a[1])) return raise(T.TypeError, "protocol_factory must be callable");
+  return connectToUnix(a[2], kDefaultLimit, a[1]);
+}
+
 
 /// The methods of the protocols' transport (the type exists).
 void addTransportMethods() {

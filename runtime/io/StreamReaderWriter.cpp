@@ -442,9 +442,10 @@ WValue sockFamily(WNativeFunc *, WValue *a) { return wrt_int(reinterpret_cast<So
 WValue sockRepr(WNativeFunc *, WValue *a) {
   SockObj *s = reinterpret_cast<SockObj *>(a[0].o);
   std::string out = "<asyncio.TransportSocket fd=" + std::to_string(s->fd) + ", family=" +
-                    std::to_string(s->family) + ", type=1, proto=6";
-  std::string addr;
-  if (s->sockname.tag == WT_OBJ && appendRepr(addr, s->sockname)) out += ", laddr=" + addr;
+                    std::to_string(s->family) + ", type=1, proto=" + (s->family == AF_UNIX ? "0" : "6");
+  // CPython formats the address with str(): a Unix path shows unquoted.
+  WValue laddr = s->sockname.tag == WT_OBJ && truthy(s->sockname) == 1 ? wrt_str(s->sockname) : wrt_none();
+  if (laddr.tag == WT_OBJ) out += ", laddr=" + std::string(strView(laddr));
   errClear();
   return newStr(out + ">");
 }

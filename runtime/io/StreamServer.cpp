@@ -19,6 +19,8 @@
 #include <netinet/tcp.h>
 #include <string>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 namespace weft::rt::streams {
@@ -138,6 +140,20 @@ struct ListenState {
 };
 
 
+/// The Server listening on [fd], serving at once unless start_serving=False.
+WValue newServer(ListenState *ls, int fd, int family) {
+  auto *s = newObj<ServerObj>(serverType);
+  s->loop = ls->loop;
+  s->fd = fd;
+  s->limit = ls->limit;
+  s->cb = ls->cb;
+  s->protocolFactory = ls->factory;
+  s->sock = newSock(fd, family);
+  s->waiters = newList(0);
+  if (ls->startServing.tag == WT_UNBOUND || truthy(ls->startServing) == 1) serverStartServing(s);
+  return wrt_obj(s);
+}
+
 /// Binds and listens on the first of [infos] that takes it: the Server, or
 /// ERR with CPython's "error while attempting to bind" OSError.
 WValue bindServer(ListenState *ls, WValue infos) {
@@ -169,16 +185,7 @@ WValue bindServer(ListenState *ls, WValue infos) {
     std::string msg = "error while attempting to bind on address " + lastAddr + ": " + strerror(lastErr);
     return restoreError(osErrorWith(lastErr, msg));
   }
-  auto *s = newObj<ServerObj>(serverType);
-  s->loop = ls->loop;
-  s->fd = fd;
-  s->limit = ls->limit;
-  s->cb = ls->cb;
-  s->protocolFactory = ls->factory;
-  s->sock = newSock(fd, family);
-  s->waiters = newList(0);
-  if (ls->startServing.tag == WT_UNBOUND || truthy(ls->startServing) == 1) serverStartServing(s);
-  return wrt_obj(s);
+  return newServer(ls, fd, family);
 }
 
 int onListenResolved(void *a, void *) {
@@ -329,6 +336,49 @@ WValue serverRepr(WNativeFunc *, WValue *a) {
   return newStr(out + ")>");
 }
 
+
+
+/// A future for a Server on the Unix socket [path] (start_unix_server,
+/// loop.create_unix_server). As CPython's, a stale socket file at [path] is
+/// removed first, and a path in use is named in the error.
+WValue listenOnUnix(WValue cb, WValue path, int64_t limit, WValue backlogArg, WValue startServing, WValue factory) {
+  EventLoop *loop = runningLoop();
+  if (!loop) return wrt_errv();
+  if (!isStr(path) && !isKind(path, Kind::Bytes)) {
+    if (path.tag == WT_NONE || path.tag == WT_UNBOUND) return raise(T.ValueError, "path was not specified, and no sock specified");
+    return raiseTypeError("expected str, bytes or os.PathLike object, not %s", typeName(path));
+  }
+  sockaddr_storage ss;
+  socklen_t sslen;
+  if (!sockaddrFrom(path, AF_UNIX, ss, sslen)) return wrt_errv();
+  const char *p = reinterpret_cast<sockaddr_un *>(&ss)->sun_path;
+  struct stat st;
+  if (p[0] != '\0' && stat(p, &st) == 0 && S_ISSOCK(st.st_mode)) unlink(p);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return raiseOSError(errno);
+  int64_t backlog = backlogArg.tag == WT_INT ? backlogArg.i : 100;
+  if (bind(fd, reinterpret_cast<sockaddr *>(&ss), sslen) != 0 || listen(fd, int(backlog)) != 0) {
+    int err = errno;
+    close(fd);
+    if (err != EADDRINUSE) return raiseOSError(err);
+    std::string text(strView(wrt_repr(path)));
+    return restoreError(osErrorWith(EADDRINUSE, "Address " + text + " is already in use"));
+  }
+  auto *ls = newObj<ListenState>(listenType);
+  ls->loop = loop;
+  ls->cb = cb;
+  ls->startServing = startServing;
+  ls->factory = factory;
+  ls->limit = limit;
+  WValue srv = newServer(ls, fd, AF_UNIX);
+  return srv.tag == WT_ERR ? srv : wrt_obj(doneFuture(loop, srv));
+}
+
+WValue startUnixServer(WNativeFunc *, WValue *a) {
+  int64_t limit;
+  if (!limitArg(a[2], limit)) return wrt_errv();
+  return listenOnUnix(a[0], a[1], limit, a[3], a[4], wrt_unbound());
+}
 
 /// The methods of Server (the type exists).
 void addServerMethods() {

@@ -179,6 +179,9 @@ WValue connectTo(WValue host, WValue port, int64_t limit, WValue factory);
 /// A future for a listening Server; see StreamServer.cpp.
 WValue listenOn(WValue cb, WValue host, WValue port, int64_t limit, WValue backlogArg, WValue startServing,
                 WValue factory);
+/// The same for Unix sockets at [path].
+WValue connectToUnix(WValue path, int64_t limit, WValue factory);
+WValue listenOnUnix(WValue cb, WValue path, int64_t limit, WValue backlogArg, WValue startServing, WValue factory);
 void serverDetach(ServerObj *s);
 
 // The module entries (each file's), wrapped as coroutines by AsyncioStreamsApi.cpp.
@@ -186,6 +189,10 @@ WValue openConnection(WNativeFunc *, WValue *a);
 WValue startServer(WNativeFunc *, WValue *a);
 WValue loopCreateServer(WNativeFunc *, WValue *a);
 WValue loopCreateConnection(WNativeFunc *, WValue *a);
+WValue openUnixConnection(WNativeFunc *, WValue *a);
+WValue startUnixServer(WNativeFunc *, WValue *a);
+WValue loopCreateUnixServer(WNativeFunc *, WValue *a);
+WValue loopCreateUnixConnection(WNativeFunc *, WValue *a);
 
 // Method tables, filled by initTypes once the types exist.
 void addReaderWriterMethods();
