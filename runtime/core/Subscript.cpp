@@ -107,7 +107,9 @@ WValue rangeItem(WRange *r, WValue key) {
 
 WValue userItem(WValue obj, WStr *name, int64_t argc, WValue *argv, const char *fail) {
   WTypeObj *t = typeOf(obj);
-  if (t->flags & TYPE_USER) {
+  // User classes, and native object types that define the method
+  // (contextvars.Context).
+  if ((t->flags & TYPE_USER) || t->kind == Kind::Other) {
     WValue m = typeLookup(t, name);
     if (m.tag != WT_UNBOUND) return callWithSelf(m, obj, argc, argv);
   }

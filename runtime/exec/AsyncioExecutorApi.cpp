@@ -10,6 +10,7 @@
 #include "core/CoreInternal.h"
 #include "modules/AsyncioInternal.h"
 #include "task/Await.h"
+#include "task/Context.h"
 #include "task/Errors.h"
 #include "task/NativeCoro.h"
 
@@ -171,7 +172,14 @@ WValue toThreadResume(WCoro *frame, WValue value, int64_t mode) {
       return wrt_err_restore(value);
     }
     EventLoop *loop = requireRunningLoop();
-    WValue f = loop ? runInExecutor(loop, wrt_none(), p->fn, p->args.o, p->kwargs.tag == WT_OBJ ? p->kwargs.o : nullptr)
+    // As CPython's: the worker runs the call in a copy of this task's context.
+    WTuple *args = asTuple(p->args);
+    WValue runArgs = newTuple(args->size + 2);
+    asTuple(runArgs)->items[0] = wrt_obj(copyContext(currentContext()));
+    asTuple(runArgs)->items[1] = p->fn;
+    for (int64_t i = 0; i < args->size; i++) asTuple(runArgs)->items[i + 2] = args->items[i];
+    WValue f = loop ? runInExecutor(loop, wrt_none(), contextRunFunc(), runArgs.o,
+                                    p->kwargs.tag == WT_OBJ ? p->kwargs.o : nullptr)
                     : wrt_errv();
     if (f.tag == WT_ERR) {
       frame->state = -1;

@@ -28,6 +28,7 @@ struct Handle {
   uint8_t isTimer;
   WValue callback;   ///< the Weft callable, when scheduled from Weft (else UNBOUND)
   WObj *args;        ///< its arguments (a tuple), or null
+  WObj *context;     ///< contextvars: the Context the callback runs in, or null (the empty one)
 };
 
 } // namespace weft::rt

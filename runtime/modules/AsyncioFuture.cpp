@@ -122,7 +122,7 @@ WValue taskCtor(WNativeFunc *, WValue *a) {
     name = str(name);
     if (name.tag == WT_ERR) return name;
   }
-  return ensureFuture(loopOf(loopObj), a[0], name);
+  return createTask(loopOf(loopObj), a[0], name, a[3]);
 }
 
 // ---- Handle / TimerHandle
@@ -185,7 +185,7 @@ void initAsyncioTypes() {
   addMethod(Tk, "get_coro", taskGetCoro, "self, /");
   addMethod(Tk, "cancelling", taskCancellingImpl, "self, /");
   addMethod(Tk, "uncancel", taskUncancelImpl, "self, /");
-  Tk->ctor = makeNative("Task", taskCtor, "coro, /, *, loop=None, name=None");
+  Tk->ctor = makeNative("Task", taskCtor, "coro, /, *, loop=None, name=None, context=None");
 
   addMethod(AT.handle, "cancel", handleCancel, "self, /");
   addMethod(AT.handle, "cancelled", handleCancelled, "self, /");

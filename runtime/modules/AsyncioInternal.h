@@ -62,6 +62,11 @@ void addTaskFunctions(WValue module); ///< AsyncioModule.cpp
 void addRunApi(WValue module);      ///< AsyncioRun.cpp
 void addWaitApi(WValue module);     ///< AsyncioWait.cpp
 
+/// create_task's core: a Task for the coroutine [coro] on [loop], running in
+/// the Context [context] (None: a copy of the current one). ERR (TypeError)
+/// for a context that is not a Context.
+WValue createTask(EventLoop *loop, WValue coro, WValue name, WValue context);
+
 /// A Handle that calls callback(*args) (args a tuple or UNBOUND) on [loop].
 Handle *newWeftHandle(EventLoop *loop, WTypeObj *type, WValue callback, WValue args);
 

@@ -10,6 +10,7 @@
 
 #include "loop/Clock.h"
 #include "task/Await.h"
+#include "task/Context.h"
 #include "task/Errors.h"
 #include "task/Task.h"
 
@@ -58,7 +59,11 @@ std::string callbackName(WValue callback) {
 int runWeftHandle(void *a, void *) {
   Handle *h = static_cast<Handle *>(a);
   WTuple *args = reinterpret_cast<WTuple *>(h->args);
-  WValue r = call(h->callback, args ? args->size : 0, args ? args->items : nullptr);
+  WValue r;
+  {
+    ContextScope scope(reinterpret_cast<WContext *>(h->context));
+    r = call(h->callback, args ? args->size : 0, args ? args->items : nullptr);
+  }
   if (r.tag != WT_ERR) return 0;
   WObj *exc = fetchError();
   if (isFatalException(exc)) {
@@ -97,15 +102,27 @@ Handle *newWeftHandle(EventLoop *loop, WTypeObj *type, WValue callback, WValue a
   h->loop = loop;
   h->callback = callback;
   h->args = args.tag == WT_OBJ ? args.o : nullptr;
+  h->context = reinterpret_cast<WObj *>(snapshotContext());
   return h;
 }
 
 namespace {
 
+/// A handle for callback(*args) that runs in [context] (a `context=`
+/// argument: None captures the current one); null with TypeError pending.
+Handle *handleFor(EventLoop *loop, WTypeObj *type, WValue callback, WValue args, WValue context) {
+  WContext *ctx;
+  if (!contextArg(context, ctx)) return nullptr;
+  Handle *h = newWeftHandle(loop, type, callback, args);
+  if (ctx) h->context = &ctx->hdr;
+  return h;
+}
+
 WValue loopCallSoon(WNativeFunc *, WValue *a) {
   EventLoop *loop = schedulingLoop(a[0]);
   if (!loop) return wrt_errv();
-  Handle *h = newWeftHandle(loop, AT.handle, a[1], a[2]);
+  Handle *h = handleFor(loop, AT.handle, a[1], a[2], a[3]);
+  if (!h) return wrt_errv();
   loop->callSoonHandle(h);
   return wrt_obj(h);
 }
@@ -113,13 +130,16 @@ WValue loopCallSoon(WNativeFunc *, WValue *a) {
 WValue loopCallSoonThreadsafe(WNativeFunc *, WValue *a) {
   EventLoop *loop = selfLoop(a[0], true);
   if (!loop) return wrt_errv();
-  Handle *h = newWeftHandle(loop, AT.handle, a[1], a[2]);
+  Handle *h = handleFor(loop, AT.handle, a[1], a[2], a[3]);
+  if (!h) return wrt_errv();
   loop->callSoonThreadsafe(&EventLoop::runHandle, h, nullptr);
   return wrt_obj(h);
 }
 
+/// cbAndArgs: the callback, its argument tuple and the `context=` argument.
 WValue scheduleTimer(EventLoop *loop, int64_t when, WValue *cbAndArgs) {
-  Handle *h = newWeftHandle(loop, AT.timerHandle, cbAndArgs[0], cbAndArgs[1]);
+  Handle *h = handleFor(loop, AT.timerHandle, cbAndArgs[0], cbAndArgs[1], cbAndArgs[2]);
+  if (!h) return wrt_errv();
   h->when = when;
   loop->schedule(h);
   return wrt_obj(h);
@@ -152,7 +172,7 @@ WValue loopCreateTask(WNativeFunc *, WValue *a) {
     name = str(name);
     if (name.tag == WT_ERR) return name;
   }
-  return ensureFuture(loop, a[1], name);
+  return createTask(loop, a[1], name, a[3]);
 }
 
 WValue runStatusError(EventLoop *loop, RunStatus st) {

@@ -5,6 +5,7 @@
 // types, run() and the wait family. Parts expressible in Weft may move to
 // stdlib/asyncio/*.weft later; the names and behaviour are CPython 3.11's.
 #include "modules/AsyncioInternal.h"
+#include "task/Context.h"
 #include "task/AsyncgenTable.h"
 
 #include "task/Await.h"
@@ -27,13 +28,25 @@ WValue nameArg(WValue name) {
   return isStr(name) ? name : str(name);
 }
 
+} // namespace
+
+WValue createTask(EventLoop *loop, WValue coro, WValue name, WValue context) {
+  WContext *ctx;
+  if (!contextArg(context, ctx)) return wrt_errv();
+  WValue t = ensureFuture(loop, coro, name);
+  if (ctx && t.tag == WT_OBJ) reinterpret_cast<Task *>(t.o)->context = ctx;
+  return t;
+}
+
+namespace {
+
 WValue createTaskImpl(WNativeFunc *, WValue *a) {
   EventLoop *loop = requireRunningLoop();
   if (!loop) return wrt_errv();
   if (!isCoroutine(a[0])) return raiseTypeError("a coroutine was expected, got %s", reprString(a[0]).c_str());
   WValue name = nameArg(a[1]);
   if (name.tag == WT_ERR) return name;
-  return ensureFuture(loop, a[0], name);
+  return createTask(loop, a[0], name, a[2]);
 }
 
 EventLoop *loopArgOrCurrent(WValue loopArg) {

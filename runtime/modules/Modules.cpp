@@ -20,6 +20,7 @@ void initBase64Module();
 void initEnumModule();
 void initHashlibModule();
 void initSocketModule();
+void initContextvarsModule();
 void initExecModule();  // runtime/exec: concurrent.futures
 
 void initNativeModules() {
@@ -38,6 +39,7 @@ void initNativeModules() {
   initEnumModule();
   initHashlibModule();
   initSocketModule();
+  initContextvarsModule();
   initExecModule();
 }
 

@@ -4,6 +4,8 @@
 // nothing, and rescheduling after `sleep(0)` is one ready-queue push.
 #include "task/Task.h"
 
+#include "task/Context.h"
+
 #include "task/Errors.h"
 
 #include "core/Object.h"
@@ -64,6 +66,11 @@ int taskStep(Task *t, WObj *exc) {
 
   WObj *prevTask = loop->currentTask;
   loop->currentTask = &self->hdr;
+  // Each step runs in the task's context (CPython: self._context.run(self.__step)).
+  // Whatever context is current when it ends is the task's from then on: a
+  // task that started with none made one when it set a variable.
+  WContext *prevContext = currentContext();
+  setCurrentContext(t->context);
   // The exception being handled belongs to the task: swap it in and out.
   // Usually nobody is handling an exception on either side: skip the store.
   WValue prevHandled = getHandled();
@@ -83,6 +90,8 @@ int taskStep(Task *t, WObj *exc) {
   WValue nowHandled = getHandled();
   saveFrameHandled(coro, nowHandled);
   if (swapHandled || nowHandled.tag != WT_UNBOUND) setHandled(prevHandled);
+  t->context = currentContext();
+  setCurrentContext(prevContext);
   loop->currentTask = prevTask;
 
   if (r.tag == WT_SUSPEND) {
@@ -166,6 +175,7 @@ Task *newTask(EventLoop *loop, WCoro *coro, WValue name) {
   t->fut.cancelMessage = wrt_unbound();
   t->coro = coro;
   t->logDestroyPending = 1;
+  t->context = snapshotContext();
   if (name.tag == WT_OBJ) t->name = name.o;
   else t->nameNumber = ++taskNameCounter;
   linkLive(loop, t);

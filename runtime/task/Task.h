@@ -21,6 +21,7 @@ struct Task {
   WObj *name;                  ///< a str, or null until get_name() makes "Task-N"
   int64_t nameNumber;          ///< N of the default name
   int64_t liveSlot;            ///< index in the loop's liveTasks while pending, else -1
+  struct WContext *context;    ///< contextvars: each step runs in it (null: the empty one)
   int32_t numCancelsRequested;
   uint8_t mustCancel;
   uint8_t logDestroyPending;
