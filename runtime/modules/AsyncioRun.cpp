@@ -114,9 +114,10 @@ void restoreSigint() {
 
 /// Runner.run's body on [loopObj]: the main task to completion, with Ctrl-C
 /// handled as Runner._on_sigint does.
-WValue runMainTask(WValue loopObj, WValue main) {
+/// [context]: the Context the main task runs in (None: a copy of the current one).
+WValue runMainTask(WValue loopObj, WValue main, WValue context = wrt_none()) {
   EventLoop *loop = loopOf(loopObj);
-  WValue task = ensureFuture(loop, main);
+  WValue task = isCoroutine(main) ? createTask(loop, main, wrt_unbound(), context) : ensureFuture(loop, main);
   if (task.tag != WT_ERR) installSigint(loop, reinterpret_cast<Task *>(task.o));
   WValue r = task.tag == WT_ERR ? task : runUntilComplete(loopObj, task);
   WObj *pending = r.tag == WT_ERR ? fetchError() : nullptr;
@@ -193,12 +194,12 @@ WValue runImpl(WNativeFunc *, WValue *a) {
   return r;
 }
 
-/// _asyncio._runner_run(loop, coro): Runner.run once stdlib/asyncio/runners.weft
-/// has checked its state.
+/// _asyncio._runner_run(loop, coro, context): Runner.run once
+/// stdlib/asyncio/runners.weft has checked its state.
 WValue runnerRunImpl(WNativeFunc *, WValue *a) {
   if (!isLoopObj(a[0])) return raiseTypeError("expected an event loop, not %s", typeName(a[0]));
   if (loopOf(a[0])->isClosed()) return raise(T.RuntimeError, "Event loop is closed");
-  return runMainTask(a[0], a[1]);
+  return runMainTask(a[0], a[1], a[2]);
 }
 
 /// _asyncio._runner_shutdown(loop): Runner.close up to loop.close().
@@ -236,7 +237,7 @@ WValue runUntilComplete(WValue loopObj, WValue aw) {
 
 void addRunApi(WValue m) {
   moduleSet(m, "run", makeNative("run", runImpl, "main, /, *, debug=None"));
-  moduleSet(m, "_runner_run", makeNative("_runner_run", runnerRunImpl, "loop, coro, /"));
+  moduleSet(m, "_runner_run", makeNative("_runner_run", runnerRunImpl, "loop, coro, context, /"));
   moduleSet(m, "_runner_shutdown", makeNative("_runner_shutdown", runnerShutdownImpl, "loop, /"));
 }
 
