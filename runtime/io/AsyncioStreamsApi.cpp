@@ -109,6 +109,7 @@ void addStreamsApi(WValue m) {
   addMethod(AT.loop, "create_unix_connection", loopCreateUnixConnectionCoro,
             "self, protocol_factory, path=None, **kwds");
   addResolveApi(AT.loop);
+  addDatagramApi(AT.loop);
 }
 
 } // namespace weft::rt

@@ -72,6 +72,8 @@ Handle *newWeftHandle(EventLoop *loop, WTypeObj *type, WValue callback, WValue a
 
 /// loop.set_exception_handler & co (AsyncioExceptionHandler.cpp).
 void addExceptionHandlerApi(WTypeObj *loopType);
+/// loop.create_datagram_endpoint and its transport (io/Datagram.cpp).
+void addDatagramApi(WTypeObj *loopType);
 /// loop.add_reader/remove_reader/add_writer/remove_writer (AsyncioFdWatch.cpp).
 void addFdWatchApi(WTypeObj *loopType);
 /// loop.add_signal_handler / remove_signal_handler (AsyncioSignals.cpp).
