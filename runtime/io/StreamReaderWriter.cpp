@@ -6,6 +6,7 @@
 
 #include "core/Text.h"
 #include "io/Resolve.h"
+#include "task/CallCoro.h"
 #include "modules/AsyncioInternal.h"
 #include "task/Await.h"
 #include "task/Errors.h"
@@ -451,13 +452,21 @@ WValue sockRepr(WNativeFunc *, WValue *a) {
 }
 
 
+// CPython's are coroutines, so create_task(reader.readline()) must work.
+WEFT_CORO_ENTRY(readerReadCoro, readerRead, "read", 2)
+WEFT_CORO_ENTRY(readerReadlineCoro, readerReadline, "readline", 1)
+WEFT_CORO_ENTRY(readerReadexactlyCoro, readerReadexactly, "readexactly", 2)
+WEFT_CORO_ENTRY(readerReaduntilCoro, readerReaduntil, "readuntil", 2)
+WEFT_CORO_ENTRY(writerDrainCoro, writerDrain, "drain", 1)
+WEFT_CORO_ENTRY(writerWaitClosedCoro, writerWaitClosed, "wait_closed", 1)
+
 /// The methods of StreamReader, StreamWriter and TransportSocket (the types exist).
 void addReaderWriterMethods() {
   readerType->ctor = makeNative("StreamReader", readerCtor, "limit=?, loop=None");
-  addMethod(readerType, "read", readerRead, "self, n=?");
-  addMethod(readerType, "readline", readerReadline, "self");
-  addMethod(readerType, "readexactly", readerReadexactly, "self, n");
-  addMethod(readerType, "readuntil", readerReaduntil, "self, separator=?");
+  addMethod(readerType, "read", readerReadCoro, "self, n=?");
+  addMethod(readerType, "readline", readerReadlineCoro, "self");
+  addMethod(readerType, "readexactly", readerReadexactlyCoro, "self, n");
+  addMethod(readerType, "readuntil", readerReaduntilCoro, "self, separator=?");
   addMethod(readerType, "at_eof", readerAtEof, "self");
   addMethod(readerType, "feed_data", readerFeedData, "self, data");
   addMethod(readerType, "feed_eof", readerFeedEof, "self");
@@ -468,9 +477,9 @@ void addReaderWriterMethods() {
   addMethod(readerType, "__repr__", readerRepr, "self");
   addMethod(writerType, "write", writerWrite, "self, data");
   addMethod(writerType, "writelines", writerWritelines, "self, data");
-  addMethod(writerType, "drain", writerDrain, "self");
+  addMethod(writerType, "drain", writerDrainCoro, "self");
   addMethod(writerType, "close", writerClose, "self");
-  addMethod(writerType, "wait_closed", writerWaitClosed, "self");
+  addMethod(writerType, "wait_closed", writerWaitClosedCoro, "self");
   addMethod(writerType, "is_closing", writerIsClosing, "self");
   addMethod(writerType, "can_write_eof", writerCanWriteEof, "self");
   addMethod(writerType, "write_eof", writerWriteEof, "self");

@@ -5,6 +5,7 @@
 
 #include "core/Text.h"
 #include "io/Resolve.h"
+#include "task/CallCoro.h"
 #include "modules/AsyncioInternal.h"
 #include "task/Await.h"
 #include "task/Errors.h"
@@ -380,14 +381,19 @@ WValue startUnixServer(WNativeFunc *, WValue *a) {
   return listenOnUnix(a[0], a[1], limit, a[3], a[4], wrt_unbound());
 }
 
+// CPython's are coroutines.
+WEFT_CORO_ENTRY(serverWaitClosedCoro, serverWaitClosed, "wait_closed", 1)
+WEFT_CORO_ENTRY(serverStartServingCoro, serverStartServingImpl, "start_serving", 1)
+WEFT_CORO_ENTRY(serverServeForeverCoro, serverServeForever, "serve_forever", 1)
+
 /// The methods of Server (the type exists).
 void addServerMethods() {
   typeSetAttr(serverType, "sockets", newReadOnlyProperty("sockets", serverSockets));
   addMethod(serverType, "close", serverCloseImpl, "self");
   addMethod(serverType, "is_serving", serverIsServing, "self");
-  addMethod(serverType, "wait_closed", serverWaitClosed, "self");
-  addMethod(serverType, "start_serving", serverStartServingImpl, "self");
-  addMethod(serverType, "serve_forever", serverServeForever, "self");
+  addMethod(serverType, "wait_closed", serverWaitClosedCoro, "self");
+  addMethod(serverType, "start_serving", serverStartServingCoro, "self");
+  addMethod(serverType, "serve_forever", serverServeForeverCoro, "self");
   addMethod(serverType, "get_loop", serverGetLoop, "self");
   addMethod(serverType, "__aenter__", serverAenter, "self");
   addMethod(serverType, "__aexit__", serverAexit, "self, *args");
