@@ -1,7 +1,8 @@
 // Os.cpp: the native `os` and `os.path` modules: process facts (getpid,
 // cpu_count, getcwd, kill, _exit), descriptors (pipe, read, write, close),
 // the environment (environ as a dict snapshot, getenv),
-// a few file-system calls (listdir, remove, mkdir, makedirs, rename, rmdir)
+// a few file-system calls (open and its O_* flags, listdir, remove, mkdir,
+// makedirs, rename, rmdir)
 // and the path helpers scripts use. Errors are OSError subclasses with
 // CPython's "[Errno N] text: 'path'" messages.
 #include "core/Text.h"
@@ -169,8 +170,23 @@ WValue o_rmdir(WNativeFunc *, WValue *a) {
 WValue o_mkdir(WNativeFunc *, WValue *a) {
   std::string p;
   if (!pathArg(a[0], p)) return wrt_errv();
-  if (mkdir(p.c_str(), 0777) < 0) return osError(errno, p);
+  mode_t mode = isIntLike(a[1]) ? mode_t(a[1].i) : 0777;
+  if (mkdir(p.c_str(), mode) < 0) return osError(errno, p);
   return wrt_none();
+}
+
+/// os.open(path, flags, mode=0o777): a file descriptor (close-on-exec, as
+/// CPython makes every descriptor it opens).
+WValue o_open(WNativeFunc *, WValue *a) {
+  std::string p;
+  if (!pathArg(a[0], p)) return wrt_errv();
+  if (!isIntLike(a[1])) return raiseTypeError("'%s' object cannot be interpreted as an integer", typeName(a[1]));
+  mode_t mode = isIntLike(a[2]) ? mode_t(a[2].i) : 0777;
+  int fd;
+  do fd = open(p.c_str(), int(a[1].i) | O_CLOEXEC, mode);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0) return osError(errno, p);
+  return wrt_int(fd);
 }
 
 WValue o_makedirs(WNativeFunc *, WValue *a) {
@@ -234,6 +250,10 @@ int statKind(WValue v) { // 0 missing, 1 file, 2 dir, 3 other
 WValue p_exists(WNativeFunc *, WValue *a) { return wrt_bool(statKind(a[0]) != 0); }
 WValue p_isfile(WNativeFunc *, WValue *a) { return wrt_bool(statKind(a[0]) == 1); }
 WValue p_isdir(WNativeFunc *, WValue *a) { return wrt_bool(statKind(a[0]) == 2); }
+WValue p_islink(WNativeFunc *, WValue *a) {
+  struct stat st;
+  return wrt_bool(isStr(a[0]) && lstat(std::string(strView(a[0])).c_str(), &st) == 0 && S_ISLNK(st.st_mode));
+}
 
 WValue p_basename(WNativeFunc *, WValue *a) {
   std::string p;
@@ -312,6 +332,7 @@ WValue initOsPath() {
   fn("exists", p_exists, "path");
   fn("isfile", p_isfile, "path");
   fn("isdir", p_isdir, "s");
+  fn("islink", p_islink, "path");
   fn("basename", p_basename, "p");
   fn("dirname", p_dirname, "p");
   fn("splitext", p_splitext, "p");
@@ -351,6 +372,13 @@ WValue initOs() {
   fn("unlink", o_remove, "path");
   fn("rmdir", o_rmdir, "path");
   fn("mkdir", o_mkdir, "path, mode=511");
+  fn("open", o_open, "path, flags, mode=511");
+  const struct { const char *name; int value; } flags[] = {
+      {"O_RDONLY", O_RDONLY}, {"O_WRONLY", O_WRONLY}, {"O_RDWR", O_RDWR},       {"O_CREAT", O_CREAT},
+      {"O_EXCL", O_EXCL},     {"O_TRUNC", O_TRUNC},   {"O_APPEND", O_APPEND},   {"O_NONBLOCK", O_NONBLOCK},
+      {"O_CLOEXEC", O_CLOEXEC}, {"O_NOFOLLOW", O_NOFOLLOW}, {"O_DIRECTORY", O_DIRECTORY},
+  };
+  for (const auto &f : flags) moduleSet(m, f.name, wrt_int(f.value));
   fn("makedirs", o_makedirs, "name, mode=511, exist_ok=False");
   fn("rename", o_rename, "src, dst");
   fn("urandom", o_urandom, "size, /");
