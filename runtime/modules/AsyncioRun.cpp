@@ -15,6 +15,7 @@
 
 #include "task/AsyncgenTable.h"
 #include "task/Await.h"
+#include "task/CallCoro.h"
 #include "task/Errors.h"
 #include "task/Gather.h"
 #include "task/Task.h"
@@ -158,6 +159,57 @@ void shutdownAsyncgens(WValue loopObj) {
   }
 }
 
+/// The state of one `await loop.shutdown_asyncgens()`: the generators being
+/// closed and the future the caller awaits.
+struct AsyncgenShutdown {
+  WObj hdr;
+  WObj **ags;
+  int64_t n;
+  Future *done;
+};
+
+/// The gathered aclose() calls finished: log the failures, as CPython does.
+int asyncgensClosed(void *a, void *gatherFut) {
+  auto *st = static_cast<AsyncgenShutdown *>(a);
+  Future *g = static_cast<Future *>(gatherFut);
+  if (g->state == FutState::Finished && !g->exception && isKind(g->result, Kind::List)) {
+    WList *results = asList(g->result);
+    for (int64_t i = 0; i < st->n && i < results->size; ++i)
+      if (isInstance(results->items[i], T.BaseException))
+        logError("an error occurred during closing of asynchronous generator " + reprString(wrt_obj(st->ags[i])),
+                 "asyncgen: " + reprString(wrt_obj(st->ags[i])), results->items[i].o);
+  }
+  if (g->exception) markRetrieved(g);
+  if (!isDone(st->done)) futureSetResult(st->done, wrt_none());
+  return 0;
+}
+
+/// loop.shutdown_asyncgens() on a running loop: a future (awaited by the
+/// coroutine below) that is done once every unfinished async generator of
+/// the loop has been aclose()d.
+WValue loopShutdownAsyncgens(WNativeFunc *, WValue *a) {
+  EventLoop *loop = loopOf(a[0]);
+  static WTypeObj *stateType = newType("_AsyncgenShutdown", T.object, Kind::Other, "asyncio");
+  auto *st = newObj<AsyncgenShutdown>(stateType);
+  st->done = newFuture(loop);
+  st->ags = takeUnfinishedAsyncgens(loop, st->n);
+  if (st->n == 0) {
+    futureSetResult(st->done, wrt_none());
+    return wrt_obj(st->done);
+  }
+  auto *closers = static_cast<WValue *>(gcAlloc(sizeof(WValue) * size_t(st->n)));
+  for (int64_t i = 0; i < st->n; ++i) {
+    closers[i] = callMethod(wrt_obj(st->ags[i]), "aclose", 0, nullptr);
+    if (closers[i].tag == WT_ERR) return wrt_errv();
+  }
+  WValue g = gather(loop, st->n, closers, true);
+  if (g.tag == WT_ERR) return g;
+  addDoneCallback(asFuture(g), &asyncgensClosed, st);
+  return wrt_obj(st->done);
+}
+
+WEFT_CORO_ENTRY(loopShutdownAsyncgensCoro, loopShutdownAsyncgens, "shutdown_asyncgens", 1)
+
 /// Runner.close before loop.close(): the leftover tasks cancelled and run
 /// to their end, unfinished async generators closed, the default executor
 /// shut down, failures nobody retrieved logged.
@@ -237,6 +289,7 @@ WValue runUntilComplete(WValue loopObj, WValue aw) {
 
 void addRunApi(WValue m) {
   moduleSet(m, "run", makeNative("run", runImpl, "main, /, *, debug=None"));
+  addMethod(AT.loop, "shutdown_asyncgens", loopShutdownAsyncgensCoro, "self, /");
   moduleSet(m, "_runner_run", makeNative("_runner_run", runnerRunImpl, "loop, coro, context, /"));
   moduleSet(m, "_runner_shutdown", makeNative("_runner_shutdown", runnerShutdownImpl, "loop, /"));
 }
