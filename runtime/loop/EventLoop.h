@@ -140,6 +140,10 @@ public:
   /// on the stack of whoever runs the loop while it runs.
   uintptr_t ownerHidden = 0;
   WObj *currentTask = nullptr;  ///< the task whose step is running
+  /// loop.set_task_factory's callable, or null. Kept alive by the loop
+  /// object's attributes (this object is not scanned); mirrored here so
+  /// creating a task checks one field.
+  WObj *taskFactory = nullptr;
   /// The pending tasks in creation order, with null holes where tasks
   /// finished (runtime/task/Task.cpp).
   GcPtrTable<WObj> liveTasks;

@@ -5,6 +5,7 @@
 #include "modules/AsyncioInternal.h"
 
 #include "task/Await.h"
+#include "task/Context.h"
 #include "task/Errors.h"
 #include "task/Task.h"
 
@@ -122,7 +123,12 @@ WValue taskCtor(WNativeFunc *, WValue *a) {
     name = str(name);
     if (name.tag == WT_ERR) return name;
   }
-  return createTask(loopOf(loopObj), a[0], name, a[3]);
+  // The constructor is what a task factory calls: it never consults one.
+  WContext *ctx;
+  if (!contextArg(a[3], ctx)) return wrt_errv();
+  WValue t = ensureFuture(loopOf(loopObj), a[0], name, false);
+  if (ctx && t.tag == WT_OBJ) reinterpret_cast<Task *>(t.o)->context = ctx;
+  return t;
 }
 
 // ---- Handle / TimerHandle

@@ -106,7 +106,40 @@ Handle *newWeftHandle(EventLoop *loop, WTypeObj *type, WValue callback, WValue a
   return h;
 }
 
+WValue callTaskFactory(EventLoop *loop, WValue coro, WValue name, WValue context) {
+  WValue factory = wrt_obj(loop->taskFactory);
+  WValue t;
+  if (context.tag == WT_NONE || context.tag == WT_UNBOUND) {
+    WValue args[2] = {loopObjOf(loop), coro};
+    t = call(factory, 2, args);
+  } else {
+    WValue args[3] = {loopObjOf(loop), coro, context};
+    WValue kw = internValue("context");
+    t = callKw(factory, 3, args, newTupleFrom(1, &kw).o);
+  }
+  if (t.tag == WT_ERR || name.tag != WT_OBJ) return t;
+  // tasks._set_task_name: only a task's own set_name, if it has one.
+  WValue setName = getAttrStr(t, "set_name");
+  if (setName.tag == WT_ERR) {
+    fetchError();
+    return t;
+  }
+  return call(setName, 1, &name).tag == WT_ERR ? wrt_errv() : t;
+}
+
 namespace {
+
+/// loop.set_task_factory(factory): None restores the default.
+WValue loopSetTaskFactory(WNativeFunc *, WValue *a) {
+  if (a[1].tag != WT_NONE && !isCallable(a[1])) return raise(T.TypeError, "task factory must be a callable or None");
+  if (setAttr(a[0], internStr("_task_factory"), a[1]).tag == WT_ERR) return wrt_errv();
+  loopOf(a[0])->taskFactory = a[1].tag == WT_OBJ ? a[1].o : nullptr;
+  return wrt_none();
+}
+
+WValue loopGetTaskFactory(WNativeFunc *, WValue *a) {
+  return loopOf(a[0])->taskFactory ? wrt_obj(loopOf(a[0])->taskFactory) : wrt_none();
+}
 
 /// A handle for callback(*args) that runs in [context] (a `context=`
 /// argument: None captures the current one); null with TypeError pending.
@@ -323,6 +356,8 @@ void addLoopApi(WValue m) {
   addMethod(L, "time", loopTime, "self, /");
   addMethod(L, "create_future", loopCreateFuture, "self, /");
   addMethod(L, "create_task", loopCreateTask, "self, coro, /, *, name=None, context=None");
+  addMethod(L, "set_task_factory", loopSetTaskFactory, "self, factory, /");
+  addMethod(L, "get_task_factory", loopGetTaskFactory, "self, /");
   addMethod(L, "run_forever", loopRunForever, "self, /");
   addMethod(L, "run_until_complete", loopRunUntilComplete, "self, future, /");
   addMethod(L, "stop", loopStop, "self, /");

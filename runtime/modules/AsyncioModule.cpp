@@ -33,6 +33,7 @@ WValue nameArg(WValue name) {
 WValue createTask(EventLoop *loop, WValue coro, WValue name, WValue context) {
   WContext *ctx;
   if (!contextArg(context, ctx)) return wrt_errv();
+  if (loop->taskFactory) return callTaskFactory(loop, coro, name, context);
   WValue t = ensureFuture(loop, coro, name);
   if (ctx && t.tag == WT_OBJ) reinterpret_cast<Task *>(t.o)->context = ctx;
   return t;

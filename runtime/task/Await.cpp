@@ -64,8 +64,11 @@ WCoro *newNativeCoro(size_t size, WResumeFn resume, const WFuncInfo *info) {
 
 bool isCoroutine(WValue v) { return v.tag == WT_OBJ && kindOf(v) == Kind::Coroutine; }
 
-WValue ensureFuture(EventLoop *loop, WValue aw, WValue name) {
+WValue ensureFuture(EventLoop *loop, WValue aw, WValue name, bool useFactory) {
   if (isFuture(aw)) return aw;
+  if (useFactory && loop->taskFactory && aw.tag == WT_OBJ) {
+    if (isCoroutine(aw)) return callTaskFactory(loop, aw, name);
+  }
   if (isCoroutine(aw)) {
     WCoro *c = reinterpret_cast<WCoro *>(aw.o);
     if (c == sleepZeroShared) {

@@ -19,9 +19,16 @@ namespace weft::rt {
 bool isCoroutine(WValue v);
 
 /// ensure_future(aw): a future stays itself, a coroutine becomes a Task on
-/// [loop], another awaitable is wrapped in a coroutine first. ERR (TypeError
-/// "An asyncio.Future, a coroutine or an awaitable is required") otherwise.
-WValue ensureFuture(EventLoop *loop, WValue aw, WValue name = wrt_unbound());
+/// [loop] (made by the loop's task factory if it has one, unless
+/// [useFactory] is false: the Task constructor itself), another awaitable is
+/// wrapped in a coroutine first. ERR (TypeError "An asyncio.Future, a
+/// coroutine or an awaitable is required") otherwise.
+WValue ensureFuture(EventLoop *loop, WValue aw, WValue name = wrt_unbound(), bool useFactory = true);
+
+/// loop.set_task_factory's factory called as loop.create_task calls it:
+/// factory(loop, coro[, context=context]), then the name set
+/// (modules/AsyncioLoop.cpp).
+WValue callTaskFactory(EventLoop *loop, WValue coro, WValue name, WValue context = wrt_none());
 
 /// A coroutine frame for `asyncio.sleep(delay, result)`. sleep(0) with no
 /// result is a shared frame that yields once and allocates nothing.
