@@ -7,6 +7,7 @@
 
 #include "core/Text.h"
 #include "io/Resolve.h"
+#include "io/SocketObject.h"
 #include "modules/AsyncioInternal.h"
 #include "task/CallCoro.h"
 
@@ -110,6 +111,7 @@ void addStreamsApi(WValue m) {
             "self, protocol_factory, path=None, **kwds");
   addResolveApi(AT.loop);
   addDatagramApi(AT.loop);
+  addSockMethods(AT.loop);
 }
 
 } // namespace weft::rt

@@ -2,14 +2,15 @@
 // reach for beside the streams: the address-family, socket-type, protocol
 // and getaddrinfo/getnameinfo flag constants, gaierror (and socket.error and
 // socket.timeout, CPython's aliases of OSError and TimeoutError),
-// getaddrinfo, getnameinfo, gethostname and has_ipv6. Socket objects
-// themselves are not here: asyncio's transports own their sockets.
+// getaddrinfo, getnameinfo, gethostname and has_ipv6, and socket objects
+// (io/SocketObject.cpp) for loop.sock_* and blocking scripts.
 //
 // Known difference: CPython's constants are IntEnum members, so printing
 // getaddrinfo's result shows <AddressFamily.AF_INET: 2> where Weft shows 2.
 // They compare, hash and index as the same ints.
 #include "core/Text.h"
 #include "io/Resolve.h"
+#include "io/SocketObject.h"
 
 #include <cerrno>
 #include <netdb.h>
@@ -62,6 +63,7 @@ WValue initSocket() {
   moduleSet(m, "getaddrinfo", getaddrinfoFunc());
   moduleSet(m, "getnameinfo", getnameinfoFunc());
   moduleSet(m, "gethostname", makeNative("gethostname", sGethostname, ""));
+  addSocketObjects(m);
   return m;
 }
 
