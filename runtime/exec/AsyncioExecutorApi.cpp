@@ -10,9 +10,9 @@
 #include "core/CoreInternal.h"
 #include "modules/AsyncioInternal.h"
 #include "task/Await.h"
+#include "task/CallCoro.h"
 #include "task/Context.h"
 #include "task/Errors.h"
-#include "task/NativeCoro.h"
 
 #include "weft/rt/wrt_api.h"
 
@@ -151,57 +151,25 @@ WValue loopSetDefaultExecutor(WNativeFunc *, WValue *a) {
   return setAttr(a[0], defaultKey(), a[1]);
 }
 
+/// The first step of asyncio.to_thread(func, *args, **kwargs): submits the
+/// call to the loop's default executor, to run in a copy of this task's
+/// context, as CPython's; the coroutine then awaits the asyncio future the
+/// worker completes. a: func, the args tuple, the kwargs dict.
+WValue toThreadStart(WNativeFunc *, WValue *a) {
+  EventLoop *loop = requireRunningLoop();
+  if (!loop) return wrt_errv();
+  WTuple *args = asTuple(a[1]);
+  WValue runArgs = newTuple(args->size + 2);
+  asTuple(runArgs)->items[0] = wrt_obj(copyContext(currentContext()));
+  asTuple(runArgs)->items[1] = a[0];
+  for (int64_t i = 0; i < args->size; i++) asTuple(runArgs)->items[i + 2] = args->items[i];
+  WObj *kwargs = a[2].tag == WT_OBJ && asDict(a[2])->size > 0 ? a[2].o : nullptr;
+  return runInExecutor(loop, wrt_none(), contextRunFunc(), runArgs.o, kwargs);
+}
+
 /// asyncio.to_thread(func, /, *args, **kwargs): a coroutine, as CPython's,
-/// so it can be awaited, gathered or given to create_task. Its first step
-/// submits the call to the loop's default executor; it then awaits the
-/// asyncio future that the worker completes.
-struct ToThreadCoro {
-  WCoro c;
-  WValue fn, args, kwargs;
-  WValue inner;  ///< the asyncio future, after the first step
-};
-WEFT_NATIVE_CORO_INFO(toThreadInfo, "to_thread");
-
-WValue toThreadResume(WCoro *frame, WValue value, int64_t mode) {
-  auto *p = reinterpret_cast<ToThreadCoro *>(frame);
-  if (frame->state == -1) return raise(T.RuntimeError, "cannot reuse already awaited coroutine");
-  if (frame->state == 0) {
-    frame->state = 1;
-    if (mode == WRESUME_THROW) {
-      frame->state = -1;
-      return wrt_err_restore(value);
-    }
-    EventLoop *loop = requireRunningLoop();
-    // As CPython's: the worker runs the call in a copy of this task's context.
-    WTuple *args = asTuple(p->args);
-    WValue runArgs = newTuple(args->size + 2);
-    asTuple(runArgs)->items[0] = wrt_obj(copyContext(currentContext()));
-    asTuple(runArgs)->items[1] = p->fn;
-    for (int64_t i = 0; i < args->size; i++) asTuple(runArgs)->items[i + 2] = args->items[i];
-    WValue f = loop ? runInExecutor(loop, wrt_none(), contextRunFunc(), runArgs.o,
-                                    p->kwargs.tag == WT_OBJ ? p->kwargs.o : nullptr)
-                    : wrt_errv();
-    if (f.tag == WT_ERR) {
-      frame->state = -1;
-      return f;
-    }
-    p->inner = f;
-    value = wrt_none();
-    mode = WRESUME_SEND;
-  }
-  WValue r = wrt_await_step(frame, p->inner, value, mode);
-  if (r.tag != WT_SUSPEND) frame->state = -1;
-  return r;
-}
-
-WValue toThreadImpl(WNativeFunc *, WValue *a) {
-  auto *p = newNativeCoro<ToThreadCoro>(&toThreadResume, &toThreadInfo);
-  p->fn = a[0];
-  p->args = a[1];
-  p->kwargs = a[2].tag == WT_OBJ && asDict(a[2])->size > 0 ? a[2] : wrt_none();
-  p->inner = wrt_unbound();
-  return wrt_obj(p);
-}
+/// so it can be awaited, gathered or given to create_task.
+WEFT_CORO_ENTRY(toThreadImpl, toThreadStart, "to_thread", 3)
 
 // asyncio.run_coroutine_threadsafe(coro, loop): any thread hands a
 // coroutine to [loop] and gets a concurrent.futures.Future for its outcome

@@ -40,20 +40,6 @@ bool textArg(WValue v, std::string &out, bool &present) {
   return true;
 }
 
-/// An optional int argument (UNBOUND or None: [dflt]).
-bool intArg(WValue v, int dflt, int &out) {
-  if (v.tag == WT_UNBOUND || v.tag == WT_NONE) {
-    out = dflt;
-    return true;
-  }
-  if (!isIntLike(v)) {
-    raiseFormat(T.TypeError, "'%s' object cannot be interpreted as an integer", typeName(v));
-    return false;
-  }
-  out = int(v.i);
-  return true;
-}
-
 /// Whether [host] is None or a literal IPv4/IPv6 address (asyncio's
 /// _ipaddr_info test): such a host needs no name service.
 bool numericHost(WValue host) {
@@ -67,14 +53,14 @@ bool numericHost(WValue host) {
 
 WValue getaddrinfoImpl(WNativeFunc *, WValue *a) {
   int family, type, proto, flags;
-  if (!intArg(a[2], 0, family) || !intArg(a[3], 0, type) || !intArg(a[4], 0, proto) || !intArg(a[5], 0, flags))
+  if (!intArgOr(a[2], 0, family) || !intArgOr(a[3], 0, type) || !intArgOr(a[4], 0, proto) || !intArgOr(a[5], 0, flags))
     return wrt_errv();
   return getaddrinfoList(a[0], a[1], family, type, proto, flags);
 }
 
 WValue getnameinfoImpl(WNativeFunc *, WValue *a) {
   int flags;
-  if (!intArg(a[1], 0, flags)) return wrt_errv();
+  if (!intArgOr(a[1], 0, flags)) return wrt_errv();
   WValue sa = a[0];
   if (!isKind(sa, Kind::Tuple) || asTuple(sa)->size < 2 || asTuple(sa)->size > 4)
     return raiseTypeError("getnameinfo() argument 1 must be a tuple");
@@ -111,6 +97,19 @@ WEFT_CORO_ENTRY(loopGetaddrinfoCoro, loopGetaddrinfo, "getaddrinfo", 7)
 WEFT_CORO_ENTRY(loopGetnameinfoCoro, loopGetnameinfo, "getnameinfo", 3)
 
 } // namespace
+
+bool intArgOr(WValue v, int dflt, int &out) {
+  if (v.tag == WT_UNBOUND || v.tag == WT_NONE) {
+    out = dflt;
+    return true;
+  }
+  if (!isIntLike(v)) {
+    raiseFormat(T.TypeError, "'%s' object cannot be interpreted as an integer", typeName(v));
+    return false;
+  }
+  out = int(v.i);
+  return true;
+}
 
 WTypeObj *gaierrorType() {
   if (!gaierror) {

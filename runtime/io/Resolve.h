@@ -15,6 +15,10 @@
 
 namespace weft::rt {
 
+/// An optional int argument of the socket calls: UNBOUND or None gives
+/// [dflt]; false with TypeError pending for a non-int.
+bool intArgOr(WValue v, int dflt, int &out);
+
 /// socket.gaierror, the OSError subclass getaddrinfo failures raise.
 WTypeObj *gaierrorType();
 

@@ -36,19 +36,6 @@ int liveFd(WValue *a) {
   return fd;
 }
 
-bool intArgOr(WValue v, int dflt, int &out) {
-  if (v.tag == WT_UNBOUND || v.tag == WT_NONE) {
-    out = dflt;
-    return true;
-  }
-  if (!isIntLike(v)) {
-    raiseFormat(T.TypeError, "'%s' object cannot be interpreted as an integer", typeName(v));
-    return false;
-  }
-  out = int(v.i);
-  return true;
-}
-
 /// For a socket with a timeout, waits until [fd] is ready for [events];
 /// false with TimeoutError pending when the timeout passes first.
 bool waitReady(SocketObj *s, short events) {
