@@ -379,15 +379,7 @@ int onOneResolved(void *a, void *fut) {
   auto *s = static_cast<Setup *>(a);
   Future *f = static_cast<Future *>(fut);
   if (isDone(s->fut)) return 0;
-  if (f->state == FutState::Cancelled) {
-    futureSetExceptionRaw(s->fut, makeCancelledError(f));
-    return 0;
-  }
-  if (f->exception) {
-    markRetrieved(f);
-    futureSetExceptionRaw(s->fut, f->exception);
-    return 0;
-  }
+  if (passFailureOn(f, s->fut)) return 0;
   if (f == s->resolving[0]) s->localInfos = f->result;
   else s->remoteInfos = f->result;
   bool localDone = s->local.tag == WT_NONE || s->localInfos.tag != WT_UNBOUND;

@@ -183,12 +183,8 @@ int onResolved(void *a, void *) {
   Future *r = c->resolving;
   c->resolving = nullptr;
   if (isDone(c->fut)) return 0;  // the caller cancelled meanwhile
-  if (r->state == FutState::Cancelled) futureSetExceptionRaw(c->fut, makeCancelledError(r));
-  else if (r->exception) {
-    markRetrieved(r);
-    futureSetExceptionRaw(c->fut, r->exception);
-  }
-  else if (!isKind(r->result, Kind::List)) futureSetExceptionRaw(c->fut, excMsg(T.OSError, "bad getaddrinfo() result"));
+  if (passFailureOn(r, c->fut)) return 0;
+  if (!isKind(r->result, Kind::List)) futureSetExceptionRaw(c->fut, excMsg(T.OSError, "bad getaddrinfo() result"));
   else {
     c->infos = r->result;
     tryNextAddress(c);

@@ -193,16 +193,10 @@ int onListenResolved(void *a, void *) {
   ListenState *ls = static_cast<ListenState *>(a);
   Future *r = ls->resolving;
   if (isDone(ls->fut)) return 0;  // cancelled meanwhile
-  if (r->state == FutState::Cancelled) {
-    futureSetExceptionRaw(ls->fut, makeCancelledError(r));
-  } else if (r->exception) {
-    markRetrieved(r);
-    futureSetExceptionRaw(ls->fut, r->exception);
-  } else {
-    WValue srv = bindServer(ls, r->result);
-    if (srv.tag == WT_ERR) futureSetExceptionRaw(ls->fut, fetchError());
-    else futureSetResult(ls->fut, srv);
-  }
+  if (passFailureOn(r, ls->fut)) return 0;
+  WValue srv = bindServer(ls, r->result);
+  if (srv.tag == WT_ERR) futureSetExceptionRaw(ls->fut, fetchError());
+  else futureSetResult(ls->fut, srv);
   return 0;
 }
 

@@ -233,4 +233,15 @@ void reportUnretrieved(EventLoop *loop) {
   failed.release();
 }
 
+bool passFailureOn(Future *from, Future *to) {
+  if (from->state == FutState::Cancelled) {
+    futureSetExceptionRaw(to, makeCancelledError(from));
+    return true;
+  }
+  if (!from->exception) return false;
+  markRetrieved(from);
+  futureSetExceptionRaw(to, from->exception);
+  return true;
+}
+
 } // namespace weft::rt

@@ -97,6 +97,11 @@ int callWeftCallback(void *callable, void *future);
 /// Marks the exception of [f] as retrieved (no "never retrieved" log).
 inline void markRetrieved(Future *f) { f->logTraceback = 0; }
 
+/// When the done future [from] was cancelled or failed, finishes [to] the
+/// same way (a CancelledError, or the exception, marked retrieved on [from])
+/// and returns true; false when [from] has a result to go on with.
+bool passFailureOn(Future *from, Future *to);
+
 /// Logs "Task exception was never retrieved" (or "Future ...") for every
 /// failed future of [loop] whose exception nobody retrieved; called at close.
 void reportUnretrieved(EventLoop *loop);
