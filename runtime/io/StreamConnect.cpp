@@ -59,6 +59,7 @@ struct ConnectState {
   int64_t next;           ///< the entry of infos to try next
   WValue errors;          ///< one OSError per failed attempt
   WValue addrStr;         ///< repr of the address being tried
+  WValue localAddr;       ///< local_addr=: bound before each connect, or None
   WValue protocolFactory; ///< loop.create_connection's factory; UNBOUND for open_connection
 };
 
@@ -151,6 +152,25 @@ void tryNextAddress(ConnectState *c) {
     // A Unix socket whose listener's backlog is full answers EAGAIN: asyncio
     // waits for it to become writable, as for a TCP connect in progress.
     bool isUnix = family == AF_UNIX;
+    if (c->localAddr.tag == WT_OBJ) {
+      sockaddr_storage local;
+      socklen_t llen;
+      if (!sockaddrFrom(c->localAddr, family, local, llen)) {
+        close(fd);
+        listAppend(asList(c->errors), wrt_obj(fetchError()));
+        continue;
+      }
+      if (bind(fd, reinterpret_cast<sockaddr *>(&local), llen) != 0) {
+        int err = errno;
+        close(fd);
+        WValue text = wrt_repr(c->localAddr);
+        listAppend(asList(c->errors),
+                   wrt_obj(osErrorWith(err, "error while attempting to bind on address " +
+                                                std::string(text.tag == WT_OBJ ? strView(text) : "?") + ": " +
+                                                strerror(err))));
+        continue;
+      }
+    }
     int rc;
     do rc = connect(fd, reinterpret_cast<sockaddr *>(&ss), sslen);
     while (rc != 0 && errno == EINTR);
@@ -208,12 +228,19 @@ int connectCancelled(void *a, void *fut) {
 
 /// A future for the connection to (host, port): see finishAny. A literal
 /// address is tried at once; a name is resolved on the default executor.
-WValue connectTo(WValue host, WValue port, int64_t limit, WValue factory) {
+WValue connectTo(WValue host, WValue port, int64_t limit, WValue factory, const StreamOptions &opt) {
   EventLoop *loop = runningLoop();
   if (!loop) return wrt_errv();
+  bool noAddress = (host.tag == WT_NONE || host.tag == WT_UNBOUND) && (port.tag == WT_NONE || port.tag == WT_UNBOUND);
+  if (opt.sock) {
+    if (!noAddress) return raise(T.ValueError, "host/port and sock can not be specified at the same time");
+    WValue conn = finishAny(loop, adoptSocket(opt.sock), limit, factory);
+    return conn.tag == WT_ERR ? conn : wrt_obj(doneFuture(loop, conn));
+  }
+  if (noAddress) return raise(T.ValueError, "host and port was not specified and no sock specified");
   if (port.tag != WT_NONE && port.tag != WT_UNBOUND && !isIntLike(port) && !isStr(port))
     return raiseTypeError("port must be an int");
-  WValue rv = resolveOnLoop(loop, host, port, AF_UNSPEC, SOCK_STREAM, 0);
+  WValue rv = resolveOnLoop(loop, host, port, opt.family, SOCK_STREAM, opt.flags);
   if (rv.tag == WT_ERR) return rv;
   auto *c = newObj<ConnectState>(connectType);
   c->loop = loop;
@@ -223,6 +250,7 @@ WValue connectTo(WValue host, WValue port, int64_t limit, WValue factory) {
   c->resolving = asFuture(rv);
   c->errors = newList(0);
   c->protocolFactory = factory;
+  c->localAddr = opt.localAddr;
   addDoneCallback(c->fut, &connectCancelled, c);
   if (isDone(c->resolving)) onResolved(c, nullptr);
   else addDoneCallback(c->resolving, &onResolved, c);
@@ -231,15 +259,21 @@ WValue connectTo(WValue host, WValue port, int64_t limit, WValue factory) {
 
 WValue openConnection(WNativeFunc *, WValue *a) {
   int64_t limit;
-  if (!limitArg(a[2], limit)) return wrt_errv();
-  return connectTo(a[0], a[1], limit, wrt_unbound());
+  StreamOptions opt;
+  if (!limitArg(a[2], limit) || !streamOptions(a[3], "BaseEventLoop.create_connection", false, opt)) return wrt_errv();
+  return connectTo(a[0], a[1], limit, wrt_unbound(), opt);
 }
 
 /// A future for the connection to the Unix socket at [path]
 /// (open_unix_connection, loop.create_unix_connection).
-WValue connectToUnix(WValue path, int64_t limit, WValue factory) {
+WValue connectToUnix(WValue path, int64_t limit, WValue factory, const StreamOptions &opt) {
   EventLoop *loop = runningLoop();
   if (!loop) return wrt_errv();
+  if (opt.sock) {
+    if (path.tag != WT_NONE && path.tag != WT_UNBOUND) return raise(T.ValueError, "path and sock can not be specified at the same time");
+    WValue conn = finishAny(loop, adoptSocket(opt.sock), limit, factory);
+    return conn.tag == WT_ERR ? conn : wrt_obj(doneFuture(loop, conn));
+  }
   if (!isStr(path) && !isKind(path, Kind::Bytes)) {
     if (path.tag == WT_NONE || path.tag == WT_UNBOUND) return raise(T.ValueError, "no path and sock were specified");
     return raiseTypeError("expected str, bytes or os.PathLike object, not %s", typeName(path));
@@ -254,6 +288,7 @@ WValue connectToUnix(WValue path, int64_t limit, WValue factory) {
   listAppend(asList(c->infos), newTupleFrom(5, items));
   c->errors = newList(0);
   c->protocolFactory = factory;
+  c->localAddr = wrt_none();
   addDoneCallback(c->fut, &connectCancelled, c);
   tryNextAddress(c);
   return wrt_obj(c->fut);
@@ -261,8 +296,9 @@ WValue connectToUnix(WValue path, int64_t limit, WValue factory) {
 
 WValue openUnixConnection(WNativeFunc *, WValue *a) {
   int64_t limit;
-  if (!limitArg(a[1], limit)) return wrt_errv();
-  return connectToUnix(a[0], limit, wrt_unbound());
+  StreamOptions opt;
+  if (!limitArg(a[1], limit) || !streamOptions(a[2], "_UnixSelectorEventLoop.create_unix_connection", false, opt)) return wrt_errv();
+  return connectToUnix(a[0], limit, wrt_unbound(), opt);
 }
 
 } // namespace weft::rt::streams

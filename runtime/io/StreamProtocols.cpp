@@ -156,25 +156,33 @@ WValue trRepr(WNativeFunc *, WValue *a) {
 /// loop.create_server(protocol_factory, host, port, *, backlog, start_serving).
 WValue loopCreateServer(WNativeFunc *, WValue *a) {
   if (!isCallable(a[1])) return raise(T.TypeError, "protocol_factory must be callable");
-  return listenOn(wrt_none(), a[2], a[3], kDefaultLimit, a[4], a[5], a[1]);
+  StreamOptions opt;
+  if (!streamOptions(a[6], "BaseEventLoop.create_server", true, opt)) return wrt_errv();
+  return listenOn(wrt_none(), a[2], a[3], kDefaultLimit, a[4], a[5], a[1], opt);
 }
 
 /// loop.create_connection(protocol_factory, host, port): (transport, protocol).
 WValue loopCreateConnection(WNativeFunc *, WValue *a) {
   if (!isCallable(a[1])) return raise(T.TypeError, "protocol_factory must be callable");
-  return connectTo(a[2], a[3], kDefaultLimit, a[1]);
+  StreamOptions opt;
+  if (!streamOptions(a[4], "BaseEventLoop.create_connection", false, opt)) return wrt_errv();
+  return connectTo(a[2], a[3], kDefaultLimit, a[1], opt);
 }
 
 /// loop.create_unix_server(protocol_factory, path, *, backlog, start_serving).
 WValue loopCreateUnixServer(WNativeFunc *, WValue *a) {
   if (!isCallable(a[1])) return raise(T.TypeError, "protocol_factory must be callable");
-  return listenOnUnix(wrt_none(), a[2], kDefaultLimit, a[3], a[4], a[1]);
+  StreamOptions opt;
+  if (!streamOptions(a[5], "_UnixSelectorEventLoop.create_unix_server", true, opt)) return wrt_errv();
+  return listenOnUnix(wrt_none(), a[2], kDefaultLimit, a[3], a[4], a[1], opt);
 }
 
 /// loop.create_unix_connection(protocol_factory, path): (transport, protocol).
 WValue loopCreateUnixConnection(WNativeFunc *, WValue *a) {
   if (!isCallable(a[1])) return raise(T.TypeError, "protocol_factory must be callable");
-  return connectToUnix(a[2], kDefaultLimit, a[1]);
+  StreamOptions opt;
+  if (!streamOptions(a[3], "_UnixSelectorEventLoop.create_unix_connection", false, opt)) return wrt_errv();
+  return connectToUnix(a[2], kDefaultLimit, a[1], opt);
 }
 
 

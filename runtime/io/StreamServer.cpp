@@ -5,6 +5,7 @@
 
 #include "core/Text.h"
 #include "io/Resolve.h"
+#include "io/SocketObject.h"
 #include "task/CallCoro.h"
 #include "modules/AsyncioInternal.h"
 #include "task/Await.h"
@@ -138,6 +139,7 @@ struct ListenState {
   Future *resolving;  ///< getaddrinfo's future
   WValue cb, startServing, factory;
   int64_t limit, backlog;
+  bool reusePort;     ///< reuse_port=: SO_REUSEPORT on each socket
 };
 
 
@@ -174,6 +176,7 @@ WValue bindServer(ListenState *ls, WValue infos) {
     }
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (ls->reusePort) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
     if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     if (bind(fd, reinterpret_cast<sockaddr *>(&ss), sslen) == 0 && listen(fd, int(ls->backlog)) == 0) break;
     lastErr = errno;
@@ -212,21 +215,31 @@ int listenCancelled(void *a, void *fut) {
 /// Protocol per connection (loop.create_server). A literal address (or
 /// None) is bound at once; a name is resolved on the default executor first.
 WValue listenOn(WValue cb, WValue host, WValue port, int64_t limit, WValue backlogArg, WValue startServing,
-                WValue factory) {
+                WValue factory, const StreamOptions &opt) {
   EventLoop *loop = runningLoop();
   if (!loop) return wrt_errv();
-  if (port.tag != WT_NONE && port.tag != WT_UNBOUND && !isIntLike(port) && !isStr(port))
-    return raiseTypeError("port must be an int");
-  WValue rv = resolveOnLoop(loop, host, port, AF_UNSPEC, SOCK_STREAM, AI_PASSIVE);
-  if (rv.tag == WT_ERR) return rv;
   auto *ls = newObj<ListenState>(listenType);
   ls->loop = loop;
-  ls->resolving = asFuture(rv);
   ls->cb = cb;
   ls->startServing = startServing;
   ls->factory = factory;
   ls->limit = limit;
   ls->backlog = backlogArg.tag == WT_INT ? backlogArg.i : 100;
+  ls->reusePort = opt.reusePort;
+  if (opt.sock) {
+    if ((host.tag != WT_NONE && host.tag != WT_UNBOUND) || (port.tag != WT_NONE && port.tag != WT_UNBOUND))
+      return raise(T.ValueError, "host/port and sock can not be specified at the same time");
+    int family = opt.sock->family;
+    int fd = adoptSocket(opt.sock);
+    if (listen(fd, int(ls->backlog)) != 0) return raiseOSError(errno);
+    WValue srv = newServer(ls, fd, family);
+    return srv.tag == WT_ERR ? srv : wrt_obj(doneFuture(loop, srv));
+  }
+  if (port.tag != WT_NONE && port.tag != WT_UNBOUND && !isIntLike(port) && !isStr(port))
+    return raiseTypeError("port must be an int");
+  WValue rv = resolveOnLoop(loop, host, port, opt.family, SOCK_STREAM, opt.flags | AI_PASSIVE);
+  if (rv.tag == WT_ERR) return rv;
+  ls->resolving = asFuture(rv);
   if (isDone(ls->resolving)) {  // as before: errors surface at the call
     if (ls->resolving->exception) {
       markRetrieved(ls->resolving);
@@ -243,8 +256,9 @@ WValue listenOn(WValue cb, WValue host, WValue port, int64_t limit, WValue backl
 
 WValue startServer(WNativeFunc *, WValue *a) {
   int64_t limit;
-  if (!limitArg(a[3], limit)) return wrt_errv();
-  return listenOn(a[0], a[1], a[2], limit, a[4], a[5], wrt_unbound());
+  StreamOptions opt;
+  if (!limitArg(a[3], limit) || !streamOptions(a[6], "BaseEventLoop.create_server", true, opt)) return wrt_errv();
+  return listenOn(a[0], a[1], a[2], limit, a[4], a[5], wrt_unbound(), opt);
 }
 
 WValue serverSockets(WNativeFunc *, WValue *a) {
@@ -336,9 +350,14 @@ WValue serverRepr(WNativeFunc *, WValue *a) {
 /// A future for a Server on the Unix socket [path] (start_unix_server,
 /// loop.create_unix_server). As CPython's, a stale socket file at [path] is
 /// removed first, and a path in use is named in the error.
-WValue listenOnUnix(WValue cb, WValue path, int64_t limit, WValue backlogArg, WValue startServing, WValue factory) {
+WValue listenOnUnix(WValue cb, WValue path, int64_t limit, WValue backlogArg, WValue startServing, WValue factory,
+                    const StreamOptions &opt) {
   EventLoop *loop = runningLoop();
   if (!loop) return wrt_errv();
+  if (opt.sock) {
+    if (path.tag != WT_NONE && path.tag != WT_UNBOUND) return raise(T.ValueError, "path and sock can not be specified at the same time");
+    return listenOn(cb, wrt_none(), wrt_none(), limit, backlogArg, startServing, factory, opt);
+  }
   if (!isStr(path) && !isKind(path, Kind::Bytes)) {
     if (path.tag == WT_NONE || path.tag == WT_UNBOUND) return raise(T.ValueError, "path was not specified, and no sock specified");
     return raiseTypeError("expected str, bytes or os.PathLike object, not %s", typeName(path));
@@ -371,8 +390,9 @@ WValue listenOnUnix(WValue cb, WValue path, int64_t limit, WValue backlogArg, WV
 
 WValue startUnixServer(WNativeFunc *, WValue *a) {
   int64_t limit;
-  if (!limitArg(a[2], limit)) return wrt_errv();
-  return listenOnUnix(a[0], a[1], limit, a[3], a[4], wrt_unbound());
+  StreamOptions opt;
+  if (!limitArg(a[2], limit) || !streamOptions(a[5], "_UnixSelectorEventLoop.create_unix_server", true, opt)) return wrt_errv();
+  return listenOnUnix(a[0], a[1], limit, a[3], a[4], wrt_unbound(), opt);
 }
 
 // CPython's are coroutines.

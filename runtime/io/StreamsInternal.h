@@ -25,6 +25,10 @@
 
 struct sockaddr;
 
+namespace weft::rt {
+struct SocketObj;  // io/SocketObject.h
+}
+
 namespace weft::rt::streams {
 
 constexpr int64_t kDefaultLimit = 1 << 16;     // streams._DEFAULT_LIMIT
@@ -167,6 +171,21 @@ inline Writer *asWriter(WValue v) { return reinterpret_cast<Writer *>(v.o); }
 inline ServerObj *asServer(WValue v) { return reinterpret_cast<ServerObj *>(v.o); }
 inline Transport *asTransport(WValue v) { return reinterpret_cast<Transport *>(v.o); }
 
+// Keyword options (StreamOptions.cpp).
+struct StreamOptions {
+  SocketObj *sock = nullptr;  ///< sock=: an existing socket to use
+  int family = 0, proto = 0, flags = 0;
+  WValue localAddr = wrt_none();     ///< local_addr= of a connection
+  bool reusePort = false;            ///< reuse_port= of a server
+};
+/// Reads [kwds] (a dict, or anything else for none) of the entry point
+/// [fn]; false with TypeError (unknown keyword) or NotImplementedError
+/// (TLS) pending.
+bool streamOptions(WValue kwds, const char *fn, bool server, StreamOptions &out);
+/// Takes over the descriptor of a sock= socket: non-blocking, and no longer
+/// the socket object's to close.
+int adoptSocket(SocketObj *s);
+
 // Connections and servers (StreamConnect.cpp, StreamServer.cpp).
 /// repr of an address for error texts: ('127.0.0.1', 80) or ('::1', 80, 0, 0).
 std::string addrText(const sockaddr *sa);
@@ -175,13 +194,14 @@ std::string addrText(const sockaddr *sa);
 WValue finishConnection(EventLoop *loop, int fd, int64_t limit, ServerObj *server);
 WValue finishProtocolConnection(EventLoop *loop, int fd, WValue factory, ServerObj *server);
 /// A future for the connection to (host, port); see StreamConnect.cpp.
-WValue connectTo(WValue host, WValue port, int64_t limit, WValue factory);
+WValue connectTo(WValue host, WValue port, int64_t limit, WValue factory, const StreamOptions &opt);
 /// A future for a listening Server; see StreamServer.cpp.
 WValue listenOn(WValue cb, WValue host, WValue port, int64_t limit, WValue backlogArg, WValue startServing,
-                WValue factory);
+                WValue factory, const StreamOptions &opt);
 /// The same for Unix sockets at [path].
-WValue connectToUnix(WValue path, int64_t limit, WValue factory);
-WValue listenOnUnix(WValue cb, WValue path, int64_t limit, WValue backlogArg, WValue startServing, WValue factory);
+WValue connectToUnix(WValue path, int64_t limit, WValue factory, const StreamOptions &opt);
+WValue listenOnUnix(WValue cb, WValue path, int64_t limit, WValue backlogArg, WValue startServing, WValue factory,
+                    const StreamOptions &opt);
 void serverDetach(ServerObj *s);
 
 // The module entries (each file's), wrapped as coroutines by AsyncioStreamsApi.cpp.
