@@ -13,6 +13,7 @@
 
 #include "core/CoreInternal.h"
 #include "io/Resolve.h"
+#include "io/SocketObject.h"
 #include "modules/AsyncioInternal.h"
 #include "task/CallCoro.h"
 #include "task/Errors.h"
@@ -284,6 +285,30 @@ int openSocket(Setup *s, WValue localInfo, WValue remoteInfo, int &err) {
   return fd;
 }
 
+/// The protocol and the transport on the datagram socket [fd] (connected to
+/// a peer or not); connection_made follows one step later.
+void makeTransport(Setup *s, int fd, bool connected) {
+  WValue protocol = call(s->factory, 0, nullptr);
+  if (protocol.tag == WT_ERR) {
+    close(fd);
+    return futureSetExceptionRaw(s->fut, fetchError());
+  }
+  auto *tr = newObj<DgramTransport>(dgramType);
+  tr->loop = s->loop;
+  tr->fd = fd;
+  tr->protocol = protocol;
+  tr->queue = newList(0);
+  tr->sockname = streams::socknameOf(fd);
+  tr->peername = connected ? streams::peernameOf(fd) : wrt_none();
+  tr->address = connected && tr->peername.tag != WT_NONE ? tr->peername : wrt_unbound();
+  sockaddr_storage own;
+  socklen_t ownLen = sizeof own;
+  getsockname(fd, reinterpret_cast<sockaddr *>(&own), &ownLen);
+  tr->sock = streams::newSock(fd, own.ss_family);
+  s->tr = tr;
+  s->loop->callSoon(&startEndpoint, s, nullptr);
+}
+
 /// Both addresses are known: make the socket, the protocol and the transport.
 void finishSetup(Setup *s) {
   WList *locals = s->localInfos.tag == WT_OBJ ? asList(s->localInfos) : nullptr;
@@ -303,25 +328,7 @@ void finishSetup(Setup *s) {
     if (err == 0) return futureSetExceptionRaw(s->fut, newExceptionMsg(T.ValueError, "can not get address information").o);
     return futureSetExceptionRaw(s->fut, newOSError(err).o);
   }
-  WValue protocol = call(s->factory, 0, nullptr);
-  if (protocol.tag == WT_ERR) {
-    close(fd);
-    return futureSetExceptionRaw(s->fut, fetchError());
-  }
-  auto *tr = newObj<DgramTransport>(dgramType);
-  tr->loop = s->loop;
-  tr->fd = fd;
-  tr->protocol = protocol;
-  tr->queue = newList(0);
-  tr->sockname = streams::socknameOf(fd);
-  tr->peername = remotes ? streams::peernameOf(fd) : wrt_none();
-  tr->address = remotes ? tr->peername : wrt_unbound();
-  sockaddr_storage own;
-  socklen_t ownLen = sizeof own;
-  getsockname(fd, reinterpret_cast<sockaddr *>(&own), &ownLen);
-  tr->sock = streams::newSock(fd, own.ss_family);
-  s->tr = tr;
-  s->loop->callSoon(&startEndpoint, s, nullptr);
+  makeTransport(s, fd, remotes != nullptr);
 }
 
 /// Starts resolving [addr] (a (host, port) tuple) into slot [which].
@@ -348,8 +355,6 @@ WValue createDatagramEndpoint(WNativeFunc *, WValue *a) {
   if (a[7].tag != WT_UNBOUND && a[7].tag != WT_NONE && truthy(a[7]) == 1)
     return raise(T.ValueError, "Passing `reuse_address=True` is no longer supported, as the usage of "
                                "SO_REUSEPORT in UDP poses a significant security concern.");
-  if (a[10].tag != WT_UNBOUND && a[10].tag != WT_NONE)
-    return raise(T.ValueError, "sock= is not supported by Weft's create_datagram_endpoint");
   auto *s = newObj<Setup>(setupType);
   s->loop = loop;
   s->factory = a[1];
@@ -362,6 +367,21 @@ WValue createDatagramEndpoint(WNativeFunc *, WValue *a) {
   s->localInfos = s->remoteInfos = wrt_unbound();
   s->fut = newFuture(loop);
   if (AT.future) s->fut->hdr.type = AT.future;
+  if (a[10].tag != WT_UNBOUND && a[10].tag != WT_NONE) {
+    // sock=: an existing datagram socket, connected or not; nothing else may
+    // say where it goes.
+    SocketObj *so = openSocketArg(a[10]);
+    if (!so) return wrt_errv();
+    if (so->type != SOCK_DGRAM) return raiseFormat(T.ValueError, "A UDP Socket was expected, got %s", reprString(a[10]).c_str());
+    if (s->local.tag != WT_NONE || s->remote.tag != WT_NONE || s->family || s->proto || s->reusePort ||
+        s->broadcast)
+      return raise(T.ValueError, "socket modifier keyword arguments can not be used when sock is specified.");
+    int fd = streams::adoptSocket(so);
+    sockaddr_storage peer;
+    socklen_t plen = sizeof peer;
+    makeTransport(s, fd, getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &plen) == 0);
+    return wrt_obj(s->fut);
+  }
   if (s->local.tag == WT_NONE && s->remote.tag == WT_NONE) {
     if (s->family == 0) return raise(T.ValueError, "unexpected address family");
     finishSetup(s);

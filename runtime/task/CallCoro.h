@@ -12,7 +12,7 @@
 namespace weft::rt {
 
 /// The most arguments callAsCoroutine keeps.
-constexpr int64_t kCallCoroMaxArgs = 8;
+constexpr int64_t kCallCoroMaxArgs = 12;
 
 /// A coroutine (named by [info]) whose first step runs code(nullptr, args)
 /// and then awaits its result. [nargs] <= kCallCoroMaxArgs values are copied.
@@ -22,6 +22,7 @@ WValue callAsCoroutine(const WFuncInfo *info, WNativeCode code, int64_t nargs, c
 /// (which takes [nargs] argument slots) as a coroutine named [name].
 #define WEFT_CORO_ENTRY(entry, impl, name, nargs)                                   \
   WValue entry(WNativeFunc *, WValue *a) {                                          \
+    static_assert((nargs) <= kCallCoroMaxArgs, "callAsCoroutine keeps too few arguments"); \
     static const WFuncInfo info = {name, name, nullptr, 0, 0, 0, 0, 0, WFUNC_COROUTINE, \
                                    "<asyncio>", 0, 0, nullptr, nullptr};            \
     return callAsCoroutine(&info, impl, nargs, a);                                  \
