@@ -2,8 +2,9 @@
 // low-level API use: bind, listen, accept, connect(_ex), send(all), sendto,
 // recv, recvfrom, shutdown, close, detach, socket options, blocking mode and
 // timeouts (a timeout waits with poll() and raises TimeoutError("timed
-// out")), context management, and socket.socketpair. Blocking calls block
-// the calling thread, as in CPython; asyncio code uses loop.sock_* instead.
+// out")), context management, socket.socketpair and socket.create_connection.
+// Blocking calls block the calling thread, as in CPython; asyncio code uses
+// loop.sock_* instead.
 #include "io/SocketObject.h"
 
 #include "core/CoreInternal.h"
@@ -353,6 +354,42 @@ WValue sSocketpair(WNativeFunc *, WValue *a) {
   return newTupleFrom(2, pair);
 }
 
+/// socket.create_connection(address, timeout=None, source_address=None):
+/// each address getaddrinfo gives for (host, port) in turn, the first
+/// socket that connects returned, else the last error raised.
+WValue sCreateConnection(WNativeFunc *, WValue *a) {
+  if (!isKind(a[0], Kind::Tuple) || asTuple(a[0])->size != 2)
+    return raiseTypeError("create_connection() address must be a (host, port) tuple");
+  WValue infos = getaddrinfoList(asTuple(a[0])->items[0], asTuple(a[0])->items[1], AF_UNSPEC, SOCK_STREAM, 0, 0);
+  if (infos.tag == WT_ERR) return infos;
+  WValue lastErr = wrt_unbound();
+  for (int64_t i = 0; i < asList(infos)->size; i++) {
+    WTuple *info = asTuple(asList(infos)->items[i]);
+    WValue sv = newSocketObj(socket(int(info->items[0].i), SOCK_STREAM | SOCK_CLOEXEC, int(info->items[2].i)),
+                             int(info->items[0].i), SOCK_STREAM, int(info->items[2].i));
+    WValue argv[2] = {sv, a[1]};
+    if (self(argv)->fd < 0) {
+      lastErr = newOSError(errno);
+      continue;
+    }
+    if (a[1].tag != WT_UNBOUND && a[1].tag != WT_NONE && sSettimeout(nullptr, argv).tag == WT_ERR) return wrt_errv();
+    WValue step = wrt_none();
+    if (a[2].tag != WT_UNBOUND && a[2].tag != WT_NONE) {
+      WValue bindArgs[2] = {sv, a[2]};
+      step = sBind(nullptr, bindArgs);
+    }
+    if (step.tag != WT_ERR) {
+      WValue connArgs[2] = {sv, info->items[4]};
+      step = sConnect(nullptr, connArgs);
+    }
+    if (step.tag != WT_ERR) return sv;
+    lastErr = errFetch();
+    sClose(nullptr, argv);
+  }
+  if (lastErr.tag == WT_UNBOUND) return raise(T.OSError, "getaddrinfo returns an empty list");
+  return raiseValue(lastErr);
+}
+
 } // namespace
 
 WTypeObj *socketObjType() {
@@ -425,6 +462,8 @@ void addSocketObjects(WValue module) {
   moduleSet(module, "socket", wrt_obj(socketObjType()));
   moduleSet(module, "SocketType", wrt_obj(socketObjType()));
   moduleSet(module, "socketpair", makeNative("socketpair", sSocketpair, "family=?, type=?, proto=?"));
+  moduleSet(module, "create_connection",
+            makeNative("create_connection", sCreateConnection, "address, timeout=?, source_address=None"));
 }
 
 } // namespace weft::rt
