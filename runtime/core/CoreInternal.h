@@ -99,6 +99,11 @@ WValue raiseUnhashable(WValue v);
 bool isNumber(WValue v);
 double toDouble(WValue v);
 
+/// threading._shutdown: joins the program's non-daemon threads, if the
+/// threading module registered it (modules/Thread.cpp). wrt_main calls it
+/// once the main module has finished, as CPython's finalisation does.
+void runThreadShutdown();
+
 } // namespace weft::rt
 
 #endif

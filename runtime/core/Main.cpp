@@ -147,16 +147,19 @@ int64_t wrt_main(int64_t argc, char **argv, WModuleInit init) {
   setArgv(int(argc), argv);
   WValue r = init();
   if (r.tag != WT_ERR) {
+    runThreadShutdown();  // as CPython's finalisation: non-daemon threads first
     flushStdout();
     return 0;
   }
   WValue exc = errFetch();
   if (isInstance(exc, T.SystemExit)) {
+    runThreadShutdown();
     flushStdout();
     return systemExitStatus(exc);
   }
   flushStdout();
   printException(exc);
+  if (!isInstance(exc, T.KeyboardInterrupt)) runThreadShutdown();
   if (isInstance(exc, T.KeyboardInterrupt)) {
     // CPython re-raises SIGINT on itself so the parent sees death by signal.
     std::signal(SIGINT, SIG_DFL);

@@ -21,6 +21,7 @@ void initEnumModule();
 void initHashlibModule();
 void initSocketModule();
 void initContextvarsModule();
+void initThreadModule();
 void initExecModule();  // runtime/exec: concurrent.futures
 
 void initNativeModules() {
@@ -40,6 +41,7 @@ void initNativeModules() {
   initHashlibModule();
   initSocketModule();
   initContextvarsModule();
+  initThreadModule();
   initExecModule();
 }
 
