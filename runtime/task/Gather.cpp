@@ -18,6 +18,9 @@ namespace weft::rt {
 
 namespace {
 
+/// gather's duplicate mark in WCoro::running (whose 1 means "executing").
+constexpr int64_t kGatherMark = 2;
+
 /// _done_callback of gather, run as fn(outer, child).
 int gatherChildDone(void *outer, void *child) {
   GatheringFuture *g = static_cast<GatheringFuture *>(outer);
@@ -122,10 +125,23 @@ WValue gather(EventLoop *loop, int64_t n, WValue *aws, bool returnExceptions) {
   g->children = static_cast<WValue *>(gcAlloc(sizeof(WValue) * n));
   g->nchildren = n;
   g->returnExceptions = returnExceptions;
-  // Duplicates: a future passed twice is marked on the future itself (no
-  // table for the common gather(*tasks)); other awaitables (coroutines) go
-  // through an identity map built only when one appears.
+  // Duplicates: a future passed twice is marked on the future itself, and
+  // so is a coroutine (a bit of its `running` word): no table for the common
+  // gather(*coros), whose million random probes cost more than the tasks.
+  // Coroutine marks are safe only while no user code can run and look at
+  // them, so a task factory, or an awaitable whose __await__ ensureFuture
+  // calls, switches to the identity map, built from the arguments so far.
   std::unique_ptr<SeenMap> seen;
+  bool marking = !loop->taskFactory;
+  auto startSeenMap = [&](int64_t upto) {
+    seen = std::make_unique<SeenMap>(size_t(n));
+    for (int64_t j = 0; j < upto; ++j) {
+      if (aws[j].tag != WT_OBJ || isFuture(aws[j])) continue;
+      seen->findOrInsert(uintptr_t(aws[j].o), j);
+      if (isCoroutine(aws[j])) reinterpret_cast<WCoro *>(aws[j].o)->running &= ~kGatherMark;
+    }
+    marking = false;
+  };
   WValue result = wrt_unbound();
   for (int64_t i = 0; i < n; ++i) {
     WValue arg = aws[i];
@@ -139,11 +155,21 @@ WValue gather(EventLoop *loop, int64_t n, WValue *aws, bool returnExceptions) {
       continue;
     }
     if (arg.tag == WT_OBJ && n > 1) {
-      if (!seen) seen = std::make_unique<SeenMap>(size_t(n));
-      int64_t prev = seen->findOrInsert(uintptr_t(arg.o), i);
-      if (prev >= 0) {
-        g->children[i] = g->children[prev];
-        continue;
+      bool fresh = false;
+      if (marking && isCoroutine(arg)) {
+        WCoro *c = reinterpret_cast<WCoro *>(arg.o);
+        fresh = !(c->running & kGatherMark);
+        if (fresh) c->running |= kGatherMark;
+        else startSeenMap(i);
+      } else if (!seen) {
+        startSeenMap(i);
+      }
+      if (!fresh) {
+        int64_t prev = seen->findOrInsert(uintptr_t(arg.o), i);
+        if (prev >= 0) {
+          g->children[i] = g->children[prev];
+          continue;
+        }
       }
     }
     WValue fut = ensureFuture(loop, arg);
@@ -161,6 +187,9 @@ WValue gather(EventLoop *loop, int64_t n, WValue *aws, bool returnExceptions) {
   }
   for (int64_t i = 0; i < n; ++i)
     if (g->children[i].tag == WT_OBJ) asFuture(g->children[i])->gatherMark = 0;
+  if (marking)
+    for (int64_t i = 0; i < n; ++i)
+      if (isCoroutine(aws[i])) reinterpret_cast<WCoro *>(aws[i].o)->running &= ~kGatherMark;
   if (result.tag == WT_ERR) return result;
   return wrt_obj(&g->fut);
 }
