@@ -215,7 +215,8 @@ WValue iterImpl(WNativeFunc *, WValue *a) {
 }
 
 WValue nextImpl(WNativeFunc *, WValue *a) {
-  WValue x = next(a[0]);
+  // A generator's StopIteration carries its return value (e.value).
+  WValue x = isKind(a[0], Kind::Generator) ? nextOrRaise(a[0]) : next(a[0]);
   if (x.tag == WT_UNBOUND) return a[1].tag != WT_UNBOUND ? a[1] : stopIteration();
   if (x.tag == WT_ERR && a[1].tag != WT_UNBOUND && errMatchesClear(T.StopIteration)) return a[1];
   return x;
