@@ -3,6 +3,11 @@
 // epoll_wait, rounding the timeout up to whole milliseconds so a timer is
 // never polled for early and spun on. Every call retries on EINTR: the
 // collector's stop-the-world signals interrupt waits (PITFALLS.md).
+//
+// A thread that waits with a timeout first drops its timer slack from the
+// default 50 us to 1 ns: the kernel may otherwise end a 1 ms wait up to 50 us
+// late on top of its wake-up latency, which a chain of short sleeps
+// (a Semaphore-bounded fan-out) pays once per link.
 #include "io/Selector.h"
 
 #include "loop/Clock.h"
@@ -10,6 +15,7 @@
 
 #include <cerrno>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -22,7 +28,13 @@ constexpr int kMaxEvents = 256;
 
 bool havePwait2 = true;
 
+thread_local bool slackSet = false;
+
 int waitOnce(int epfd, epoll_event *evs, int64_t timeoutNs) {
+  if (timeoutNs > 0 && !slackSet) {
+    slackSet = true;
+    prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);  // best effort
+  }
   if (havePwait2) {
     timespec ts;
     timespec *tsp = nullptr;
