@@ -294,6 +294,16 @@ WValue listCopyM(WNativeFunc *, WValue *a) {
 
 WValue listClearM(WNativeFunc *, WValue *a) {
   WList *l = asList(a[0]);
+  // A small array is kept: a list cleared and refilled over and over, as a
+  // FIFO's backing store is, then allocates nothing. Its slots are set to
+  // None, not zeroed: the collector lets go of the items, and native code
+  // still holding the array across a call that cleared the list reads None,
+  // never UNBOUND. A big array is given back.
+  if (l->capacity <= 64 && l->items) {
+    for (int64_t i = 0; i < l->size; ++i) l->items[i] = wrt_none();
+    l->size = 0;
+    return wrt_none();
+  }
   l->size = 0;
   l->capacity = 4;
   l->items = static_cast<WValue *>(gcAlloc(sizeof(WValue) * 4));
