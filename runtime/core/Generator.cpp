@@ -34,7 +34,7 @@ WValue convertStop(const char *message) {
 } // namespace
 
 WValue resumeFrame(WCoro *frame, WValue value, int64_t mode) {
-  if (frame->running) {
+  if (frame->running & WCORO_RUNNING) {
     const char *what = frame->hdr.type == T.coroutine ? "coroutine" : "generator";
     return raiseFormat(T.ValueError, "%s already executing", what);
   }
@@ -42,9 +42,9 @@ WValue resumeFrame(WCoro *frame, WValue value, int64_t mode) {
   // except block; the caller's is visible otherwise (CPython's exc_info stack).
   WValue outer = getHandled();
   if (frame->handled) setHandled(frameHandled(frame));
-  frame->running = 1;
+  frame->running |= WCORO_RUNNING;
   WValue r = frame->resume(frame, value, mode);
-  frame->running = 0;
+  frame->running &= ~int64_t(WCORO_RUNNING);
   WValue inner = getHandled();
   saveFrameHandled(frame, r.tag == WT_SUSPEND && !(inner.tag == outer.tag && inner.bits == outer.bits)
                               ? inner
@@ -231,6 +231,7 @@ WValue wrt_coro_to_heap(WCoro *frame, int64_t frameSize) {
   // it gets back): frames only point down the await chain.
   auto *copy = static_cast<WCoro *>(gcAlloc(size_t(frameSize)));
   std::memcpy(static_cast<void *>(copy), frame, size_t(frameSize));
+  copy->running |= WCORO_PRIVATE;
   return wrt_obj(copy);
 }
 

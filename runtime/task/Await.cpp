@@ -12,6 +12,8 @@
 
 #include "weft/rt/wrt_api.h"
 
+#include <gc/gc.h>
+
 namespace weft::rt {
 
 void initAsyncio();
@@ -103,7 +105,7 @@ extern "C" WValue wrt_await_prepare(WValue x) {
       WCoro *c = reinterpret_cast<WCoro *>(x.o);
       if (c == sleepZeroShared) return x;
       if (c->state == -1) return raise(T.RuntimeError, "cannot reuse already awaited coroutine");
-      if (c->state != 0 || c->running) return raise(T.RuntimeError, "coroutine is being awaited already");
+      if (c->state != 0 || (c->running & WCORO_RUNNING)) return raise(T.RuntimeError, "coroutine is being awaited already");
       return x;
     }
     if (k == Kind::Future || k == Kind::Task) return x;
@@ -172,19 +174,26 @@ extern "C" WValue wrt_await_step(WCoro *awaiter, WValue aw, WValue sent, int64_t
   if (isFrame(k)) {
     // Direct await: run the awaited frame's resume function on this stack.
     WCoro *c = reinterpret_cast<WCoro *>(o);
-    if (c->running) return raiseFormat(T.ValueError, "%s already executing", k == Kind::Coroutine ? "coroutine" : "generator");
+    if (c->running & WCORO_RUNNING) return raiseFormat(T.ValueError, "%s already executing", k == Kind::Coroutine ? "coroutine" : "generator");
     if (c->state == -1) {
       awaiter->yielded = wrt_unbound();
       return raise(T.RuntimeError, "cannot reuse already awaited coroutine");
     }
-    c->running = 1;
+    c->running |= WCORO_RUNNING;
     WValue r = c->resume(c, sent, mode);
-    c->running = 0;
+    c->running &= ~int64_t(WCORO_RUNNING);
     if (r.tag == WT_SUSPEND) {
       awaiter->yielded = c->yielded;
       return r;
     }
     awaiter->yielded = wrt_unbound();
+    if (c->running & WCORO_PRIVATE) {
+      // A finished private frame is garbage now (its result is in r), and
+      // nothing else can reach it: give it back at once rather than leave
+      // it to the next collection. One per suspending method await.
+      awaiter->awaiting = nullptr;
+      GC_FREE(c);
+    }
     return r;
   }
   if (k == Kind::Future || k == Kind::Task) {

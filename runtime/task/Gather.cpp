@@ -18,9 +18,6 @@ namespace weft::rt {
 
 namespace {
 
-/// gather's duplicate mark in WCoro::running (whose 1 means "executing").
-constexpr int64_t kGatherMark = 2;
-
 /// _done_callback of gather, run as fn(outer, child).
 int gatherChildDone(void *outer, void *child) {
   GatheringFuture *g = static_cast<GatheringFuture *>(outer);
@@ -138,7 +135,7 @@ WValue gather(EventLoop *loop, int64_t n, WValue *aws, bool returnExceptions) {
     for (int64_t j = 0; j < upto; ++j) {
       if (aws[j].tag != WT_OBJ || isFuture(aws[j])) continue;
       seen->findOrInsert(uintptr_t(aws[j].o), j);
-      if (isCoroutine(aws[j])) reinterpret_cast<WCoro *>(aws[j].o)->running &= ~kGatherMark;
+      if (isCoroutine(aws[j])) reinterpret_cast<WCoro *>(aws[j].o)->running &= ~int64_t(WCORO_GATHER_MARK);
     }
     marking = false;
   };
@@ -158,8 +155,8 @@ WValue gather(EventLoop *loop, int64_t n, WValue *aws, bool returnExceptions) {
       bool fresh = false;
       if (marking && isCoroutine(arg)) {
         WCoro *c = reinterpret_cast<WCoro *>(arg.o);
-        fresh = !(c->running & kGatherMark);
-        if (fresh) c->running |= kGatherMark;
+        fresh = !(c->running & WCORO_GATHER_MARK);
+        if (fresh) c->running |= WCORO_GATHER_MARK;
         else startSeenMap(i);
       } else if (!seen) {
         startSeenMap(i);
@@ -189,7 +186,7 @@ WValue gather(EventLoop *loop, int64_t n, WValue *aws, bool returnExceptions) {
     if (g->children[i].tag == WT_OBJ) asFuture(g->children[i])->gatherMark = 0;
   if (marking)
     for (int64_t i = 0; i < n; ++i)
-      if (isCoroutine(aws[i])) reinterpret_cast<WCoro *>(aws[i].o)->running &= ~kGatherMark;
+      if (isCoroutine(aws[i])) reinterpret_cast<WCoro *>(aws[i].o)->running &= ~int64_t(WCORO_GATHER_MARK);
   if (result.tag == WT_ERR) return result;
   return wrt_obj(&g->fut);
 }

@@ -80,12 +80,12 @@ int taskStep(Task *t, WObj *exc) {
   if (coro->state == -1) {
     // Someone awaited the coroutine directly and finished it.
     r = raise(T.RuntimeError, "cannot reuse already awaited coroutine");
-  } else if (coro->running) {
+  } else if (coro->running & WCORO_RUNNING) {
     r = raise(T.ValueError, "coroutine already executing");
   } else {
-    coro->running = 1;
+    coro->running |= WCORO_RUNNING;
     r = exc ? coro->resume(coro, wrt_obj(exc), WRESUME_THROW) : coro->resume(coro, wrt_none(), WRESUME_SEND);
-    coro->running = 0;
+    coro->running &= ~int64_t(WCORO_RUNNING);
   }
   WValue nowHandled = getHandled();
   saveFrameHandled(coro, nowHandled);

@@ -134,7 +134,14 @@ struct WCoro {
   WObj *handled;       ///< the exception being handled in this frame (bare raise, __context__), or null
   const WFuncInfo *info;
   WFunc *func;         ///< the function object that created the frame (cells)
-  int64_t running;     ///< 1 while executing ("already executing" errors)
+  int64_t running;     ///< WCORO_* bits: WCORO_RUNNING while executing ("already executing" errors)
+};
+
+/// Bits of WCoro.running. Only the runtime reads or writes them.
+enum {
+  WCORO_RUNNING = 1,     ///< its resume function is on the stack
+  WCORO_GATHER_MARK = 2, ///< seen by the gather() now building its children
+  WCORO_PRIVATE = 4,     ///< a stack frame moved to the heap (wrt_coro_to_heap): only its awaiter points at it
 };
 
 static inline WValue wrt_none(void) { WValue v; v.tag = WT_NONE; v.bits = 0; return v; }
