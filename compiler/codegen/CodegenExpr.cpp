@@ -8,6 +8,7 @@
 #include "weft/rt/wrt_value.h"
 
 #include "llvm/IR/Intrinsics.h"
+#include <optional>
 
 namespace weft {
 
@@ -292,16 +293,23 @@ static Value *formatUnlessScalar(Codegen &cg, Value *v) {
 }
 
 Value *Codegen::emitFString(FStringExpr *f) {
-  std::vector<Spill> parts;
+  // Literal pieces are materialised only when the pieces are joined: a
+  // string constant is loaded through a cache, and that load must not be
+  // an SSA value held across an `await` in a later piece.
+  struct Piece {
+    const std::string *literal;
+    std::optional<Spill> value;
+  };
+  std::vector<Piece> parts;
   parts.reserve(f->parts.size() * 2);
   for (FStringPart &p : f->parts) {
     if (!p.expr) {
       if (!p.literal.empty())
-        parts.emplace_back(*this, strConst(p.literal), false);
+        parts.push_back({&p.literal, std::nullopt});
       continue;
     }
     if (!p.selfDoc.empty())
-      parts.emplace_back(*this, strConst(p.selfDoc), false);
+      parts.push_back({&p.selfDoc, std::nullopt});
     Value *v = emitExpr(p.expr);
     char conv = p.conversion;
     // `{x=}` without a conversion or spec shows repr, as Python does.
@@ -311,17 +319,22 @@ Value *Codegen::emitFString(FStringExpr *f) {
       v = check(callRT("wrt_repr", {v}));
     else if (conv == 's')
       v = check(callRT("wrt_str", {v}));
-    if (p.formatSpec)
-      v = check(callRT("wrt_format", {v, emitExpr(p.formatSpec)}));
-    else if (!conv)
+    if (p.formatSpec) {
+      Spill held(*this, v, containsSuspend(p.formatSpec));
+      Value *spec = emitExpr(p.formatSpec);
+      v = check(callRT("wrt_format", {held.get(), spec}));
+    } else if (!conv) {
       v = formatUnlessScalar(*this, v);
-    parts.emplace_back(*this, v, true);
+    }
+    parts.push_back({nullptr, std::optional<Spill>(std::in_place, *this, v, true)});
   }
   if (parts.empty())
     return strConst("");
   Value *arr = argArray(parts.size());
-  for (size_t i = 0; i < parts.size(); ++i)
-    b.CreateStore(parts[i].get(), b.CreateConstInBoundsGEP2_64(llvm::ArrayType::get(abi->valueType(), parts.size()), arr, 0, i));
+  for (size_t i = 0; i < parts.size(); ++i) {
+    Value *v = parts[i].literal ? strConst(*parts[i].literal) : parts[i].value->get();
+    b.CreateStore(v, b.CreateConstInBoundsGEP2_64(llvm::ArrayType::get(abi->valueType(), parts.size()), arr, 0, i));
+  }
   return check(callRT("wrt_str_join_n", {b.getInt64(parts.size()), arr}));
 }
 
@@ -396,10 +409,10 @@ Value *Codegen::emitDict(DictExpr *d) {
 }
 
 Value *Codegen::emitSlice(SliceExpr *s) {
-  Value *lo = s->lower ? emitExpr(s->lower) : noneValue();
-  Value *hi = s->upper ? emitExpr(s->upper) : noneValue();
+  Spill lo(*this, s->lower ? emitExpr(s->lower) : noneValue(), containsSuspend(s->upper) || containsSuspend(s->step));
+  Spill hi(*this, s->upper ? emitExpr(s->upper) : noneValue(), containsSuspend(s->step));
   Value *st = s->step ? emitExpr(s->step) : noneValue();
-  return check(callRT("wrt_slice_new", {lo, hi, st}));
+  return check(callRT("wrt_slice_new", {lo.get(), hi.get(), st}));
 }
 
 /// Comprehensions run inline in the enclosing function: nested loops over

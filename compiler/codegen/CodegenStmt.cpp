@@ -37,9 +37,9 @@ void Codegen::emitAssign(Expr *target, Value *v) {
     auto *s = static_cast<SubscriptExpr *>(target);
     Value *slot = valueSlot("assign.value");
     b.CreateStore(v, slot);
-    Value *obj = emitExpr(s->value);
+    Spill obj(*this, emitExpr(s->value), containsSuspend(s->index));
     Value *idx = emitExpr(s->index);
-    check(callRT("wrt_setitem", {obj, idx, b.CreateLoad(abi->valueType(), slot)}));
+    check(callRT("wrt_setitem", {obj.get(), idx, b.CreateLoad(abi->valueType(), slot)}));
     return;
   }
   case ExprKind::Tuple:
@@ -741,9 +741,9 @@ void Codegen::emitStmt(Stmt *s) {
       if (auto *n = dynamic_cast<NameExpr *>(t)) {
         deleteName(n);
       } else if (auto *sub = dynamic_cast<SubscriptExpr *>(t)) {
-        Value *obj = emitExpr(sub->value);
+        Spill obj(*this, emitExpr(sub->value), containsSuspend(sub->index));
         Value *idx = emitExpr(sub->index);
-        check(callRT("wrt_delitem", {obj, idx}));
+        check(callRT("wrt_delitem", {obj.get(), idx}));
       } else if (auto *at = dynamic_cast<AttributeExpr *>(t)) {
         check(callRT("wrt_delattr", {emitExpr(at->value), internedName(at->attr)}));
       } else if (auto *seq = dynamic_cast<SequenceExpr *>(t)) {
