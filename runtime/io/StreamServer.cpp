@@ -45,6 +45,20 @@ void serverDetach(ServerObj *s) {
   if (s->active == 0 && s->closed) serverWakeWaiters(s);
 }
 
+/// The done callback StreamReaderProtocol puts on a client_connected_cb
+/// task: a handler that raised is reported and its connection closed, so
+/// the client sees EOF instead of waiting forever. (3.11 does nothing more
+/// for a cancelled handler.)
+int handlerTaskDone(void *a, void *fut) {
+  Future *f = static_cast<Future *>(fut);
+  if (f->state == FutState::Cancelled || !f->exception) return 0;
+  markRetrieved(f);
+  Writer *w = static_cast<Writer *>(a);
+  logLoopError(f->loop, "Unhandled exception in client_connected_cb", "", f->exception);
+  transportClose(w->tr);
+  return 0;
+}
+
 int resumeAccepting(void *a, void *) {
   ServerObj *s = static_cast<ServerObj *>(a);
   s->backoff = nullptr;
@@ -107,6 +121,7 @@ int onAcceptable(void *a, void *) {
     if (isCoroutine(res)) {
       WValue t = ensureFuture(s->loop, res);
       if (t.tag == WT_ERR) errClear();
+      else addDoneCallback(asFuture(t), &handlerTaskDone, asWriter(asTuple(pair)->items[1]));
     }
   }
   return 0;
