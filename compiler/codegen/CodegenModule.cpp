@@ -290,6 +290,10 @@ void Codegen::emitClass(ClassDefStmt *c) {
   }
   Value *base = c->bases.empty() ? unboundValue() : emitExpr(c->bases[0]);
   Value *cls = check(callRT("wrt_class_new", {cString(c->name), base, cString(c->scope->qualname)}, c->name));
+  // The class body's implicit `__module__ = __name__`: tracebacks and reprs
+  // name an imported module's classes `mod.Class` (asyncio.queues.QueueEmpty).
+  if (ast.name != "__main__")
+    check(callRT("wrt_setattr", {cls, internedName("__module__"), strConst(ast.name)}));
   Value *slot = valueSlot("class");
   b.CreateStore(cls, slot);
   fs->classStack.push_back(slot);
