@@ -241,6 +241,15 @@ llvm::Function *Codegen::emitFunctionBody(Scope *scope, const std::string &symbo
   return fn;
 }
 
+/// The docstring of a def or class body: its first statement, when that is
+/// a string literal.
+static const std::string *docstringOf(const StmtList *body) {
+  if (!body || body->empty() || (*body)[0]->kind != StmtKind::Expr)
+    return nullptr;
+  Expr *e = static_cast<ExprStmt *>((*body)[0])->value;
+  return e->kind == ExprKind::Str ? &static_cast<StrExpr *>(e)->value : nullptr;
+}
+
 Value *Codegen::emitFunctionObject(Scope *scope, const std::string &name, std::vector<Param> &params,
                                    const StmtList *body, Expr *lambdaBody, int flags, SourceRange range) {
   llvm::Value *null = llvm::ConstantPointerNull::get(abi->ptr());
@@ -278,7 +287,10 @@ Value *Codegen::emitFunctionObject(Scope *scope, const std::string &name, std::v
       b.CreateStore(b.CreateLoad(abi->ptr(), src), b.CreateConstInBoundsGEP2_64(arrTy, cells, 0, i));
     }
   }
-  return check(callRT("wrt_func_new", {code, info, defaults, cells, b.getInt64(ncells)}, name));
+  Value *fn = check(callRT("wrt_func_new", {code, info, defaults, cells, b.getInt64(ncells)}, name));
+  if (const std::string *doc = docstringOf(body))
+    check(callRT("wrt_setattr", {fn, internedName("__doc__"), strConst(*doc)}));
+  return fn;
 }
 
 void Codegen::emitClass(ClassDefStmt *c) {
@@ -294,6 +306,9 @@ void Codegen::emitClass(ClassDefStmt *c) {
   // name an imported module's classes `mod.Class` (asyncio.queues.QueueEmpty).
   if (ast.name != "__main__")
     check(callRT("wrt_setattr", {cls, internedName("__module__"), strConst(ast.name)}));
+  // __doc__ is the class's own: None, not a base's, when it has none.
+  const std::string *doc = docstringOf(&c->body);
+  check(callRT("wrt_setattr", {cls, internedName("__doc__"), doc ? strConst(*doc) : noneValue()}));
   Value *slot = valueSlot("class");
   b.CreateStore(cls, slot);
   fs->classStack.push_back(slot);

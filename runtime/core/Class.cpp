@@ -8,6 +8,7 @@
 #include "weft/rt/wrt_api.h"
 
 #include <cstring>
+#include <vector>
 
 namespace weft::rt {
 
@@ -53,6 +54,17 @@ WValue excSpecialAttr(WException *e, WStr *name, bool &found) {
   return wrt_unbound();
 }
 
+/// A class attribute whose class defines __get__ (a non-data descriptor:
+/// the instance dict was looked at first): attr.__get__(self, cls), with
+/// self None when the attribute is read from the class itself.
+WValue descriptorGet(WValue attr, WValue self, WTypeObj *cls) {
+  if (!(attr.o->type->flags & TYPE_HAS_GET)) return attr;
+  WValue get = typeLookup(attr.o->type, internStr("__get__"));
+  if (get.tag == WT_UNBOUND) return attr;
+  WValue args[2] = {self, wrt_obj(cls)};
+  return callWithSelf(get, attr, 2, args);
+}
+
 WValue typeAttr(WTypeObj *t, WStr *name) {
   WValue v = typeLookup(t, name);
   if (v.tag != WT_UNBOUND) {
@@ -63,6 +75,7 @@ WValue typeAttr(WTypeObj *t, WStr *name) {
         return newBound(reinterpret_cast<WFuncWrapper *>(v.o)->func, wrt_obj(t));
       if (k == Kind::Func && (reinterpret_cast<WFunc *>(v.o)->info->flags & WFUNC_CLASSMETHOD))
         return newBound(v, wrt_obj(t));
+      if (k == Kind::Instance && (t->flags & TYPE_USER)) return descriptorGet(v, wrt_none(), t);
     }
     return v;
   }
@@ -90,6 +103,14 @@ WValue typeAttr(WTypeObj *t, WStr *name) {
 WValue funcAttr(WValue f, WStr *name) {
   const WFuncInfo *info = isKind(f, Kind::Func) ? reinterpret_cast<WFunc *>(f.o)->info
                                                 : reinterpret_cast<WNativeFunc *>(f.o)->info;
+  // What was assigned wins (functools.wraps sets __name__, __qualname__,
+  // __doc__, __module__ and __wrapped__ on the wrapper).
+  if (isKind(f, Kind::Func)) {
+    if (WObj *d = reinterpret_cast<WFunc *>(f.o)->dict) {
+      WValue v = dictGetStr(reinterpret_cast<WDict *>(d), name);
+      if (v.tag != WT_UNBOUND) return v;
+    }
+  }
   if (name == N.name) return strOf(info->name);
   if (name == N.qualname) return strOf(info->qualname);
   if (name == N.module) return strOf(isKind(f, Kind::Func) ? "__main__" : "builtins");
@@ -140,6 +161,7 @@ WValue bindAttr(WValue attr, WValue self, WTypeObj *cls) {
       return raise(T.AttributeError, "unreadable attribute");
     return call(fget, 1, &self);
   }
+  case Kind::Instance: return descriptorGet(attr, self, cls);
   default: return attr;
   }
 }
@@ -309,6 +331,7 @@ WValue setAttr(WValue obj, WStr *name, WValue value) {
       }
       if (isKind(value, Kind::Property)) cls->flags |= TYPE_HAS_PROPERTY;
       if (std::strcmp(name->data, "__setattr__") == 0) cls->flags |= TYPE_CUSTOM_SETATTR;
+      if (std::strcmp(name->data, "__get__") == 0) cls->flags |= TYPE_HAS_GET;
       if (isKind(value, Kind::Func)) {
         WFunc *f = reinterpret_cast<WFunc *>(value.o);
         if (f->owner.tag == WT_UNBOUND) f->owner = obj;
@@ -506,12 +529,28 @@ WValue wrt_class_new(const char *name, WValue base, const char *qualname) {
                         "__main__");
   t->qualname = qualname ? qualname : name;
   t->flags = TYPE_USER | (b->flags & (TYPE_EXCEPTION | TYPE_HAS_EQ | TYPE_HAS_PROPERTY |
-                                      TYPE_CUSTOM_SETATTR | TYPE_FROZEN));
+                                      TYPE_CUSTOM_SETATTR | TYPE_FROZEN | TYPE_HAS_GET));
   return wrt_obj(t);
 }
 
 WValue wrt_class_done(WValue cls) {
   WTypeObj *t = asType(cls);
+  // PEP 487: each attribute whose class defines __set_name__ learns its
+  // owner and name (over a snapshot: the hook may add attributes).
+  std::vector<std::pair<WValue, WValue>> named;
+  WDict *attrs = t->attrs;
+  for (int64_t i = 0; i < attrs->used; ++i) {
+    WDictEntry &e = attrs->entries[i];
+    if (e.value.tag == WT_UNBOUND || e.value.tag != WT_OBJ || e.value.o->type->kind != Kind::Instance) continue;
+    if (!(e.value.o->type->flags & TYPE_USER)) continue;
+    named.push_back({e.key, e.value});
+  }
+  for (auto &[key, value] : named) {
+    WValue hook = typeLookup(value.o->type, internStr("__set_name__"));
+    if (hook.tag == WT_UNBOUND) continue;
+    WValue args[2] = {cls, key};
+    if (callWithSelf(hook, value, 2, args).tag == WT_ERR) return wrt_errv();
+  }
   // The base's __init_subclass__, an implicit classmethod; object's does nothing.
   if (!t->base || t->base == T.object || !(t->base->flags & TYPE_USER)) return wrt_none();
   WValue m = typeLookup(t->base, internStr("__init_subclass__"));

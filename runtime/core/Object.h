@@ -69,6 +69,7 @@ enum : uint32_t {
   TYPE_ORDERED = 64,      ///< dataclass(order=True)
   TYPE_CUSTOM_SETATTR = 128, ///< a user class in the chain defines __setattr__
   TYPE_ENUM = 256,        ///< an Enum class: iterable, sized, subscriptable by member name (enum module)
+  TYPE_HAS_GET = 512,     ///< a user class in the chain defines __get__ (its instances are descriptors)
 };
 
 /// str: UTF-8 bytes, NUL-terminated for convenience. `length` counts code

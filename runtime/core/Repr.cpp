@@ -107,7 +107,15 @@ bool appendView(std::string &out, WValue v) {
 }
 
 const char *funcQualname(WValue f) {
-  if (isKind(f, Kind::Func)) return reinterpret_cast<WFunc *>(f.o)->info->qualname;
+  if (isKind(f, Kind::Func)) {
+    // A __qualname__ assigned to the function (functools.wraps) names it.
+    auto *fn = reinterpret_cast<WFunc *>(f.o);
+    if (fn->dict) {
+      WValue q = dictGetStr(reinterpret_cast<WDict *>(fn->dict), internStr("__qualname__"));
+      if (isStr(q)) return asStr(q)->data;
+    }
+    return fn->info->qualname;
+  }
   if (isKind(f, Kind::NativeFunc)) return reinterpret_cast<WNativeFunc *>(f.o)->info->qualname;
   return "?";
 }
