@@ -1,4 +1,4 @@
-// Functools.cpp: the native `functools` module's partial and reduce.
+// Functools.cpp: `_functools`, the native half of functools (stdlib/functools.weft): partial and reduce.
 // partial is what asyncio's documentation tells a user to reach for when
 // run_in_executor or call_soon needs keyword arguments
 // (`loop.run_in_executor(None, functools.partial(f, x, key=1))`). A partial
@@ -96,7 +96,7 @@ WValue initFunctools() {
   partialType->ctor = makeNative("partial", partialNew, "func, /, *args, **keywords");
   WEFT_TEXT_METHOD(partialType, "__call__", partialCall, "self, /, *args, **keywords");
   WEFT_TEXT_METHOD(partialType, "__repr__", partialRepr, "self, /");
-  WValue m = newModule("functools");
+  WValue m = newModule("_functools");
   moduleSet(m, "partial", wrt_obj(partialType));
   moduleSet(m, "reduce", makeNative("reduce", reduceImpl, "function, iterable, initial=?, /"));
   return m;
@@ -104,6 +104,6 @@ WValue initFunctools() {
 
 } // namespace
 
-void initFunctoolsModule() { registerModule("functools", initFunctools); }
+void initFunctoolsModule() { registerModule("_functools", initFunctools); }
 
 } // namespace weft::rt
