@@ -315,6 +315,7 @@ void initRuntime() {
   initObjectMethods();
   initContainerMethods();
   initGenerators();
+  initAsyncBuiltins();
   initDataclasses();
   initText();
   flushPendingModules();

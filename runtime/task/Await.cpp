@@ -54,7 +54,67 @@ WValue proxyResume(WCoro *frame, WValue value, int64_t mode) {
   return r;
 }
 
+/// anext(it, default): `async def anext(it, d): try: return await
+/// it.__anext__() except StopAsyncIteration: return d`.
+struct AnextDefault {
+  WCoro c;
+  WValue inner;
+  WValue dflt;
+};
+WEFT_NATIVE_CORO_INFO(anextInfo, "anext_awaitable");
+
+WValue anextResume(WCoro *frame, WValue value, int64_t mode) {
+  auto *p = reinterpret_cast<AnextDefault *>(frame);
+  if (frame->state == -1) return raise(T.RuntimeError, "cannot reuse already awaited coroutine");
+  if (frame->state == 0) {
+    frame->state = 1;
+    if (mode == WRESUME_THROW) {
+      frame->state = -1;
+      return wrt_err_restore(value);
+    }
+    p->inner = wrt_await_prepare(p->inner);
+    if (p->inner.tag == WT_ERR) {
+      frame->state = -1;
+      return p->inner;
+    }
+  }
+  WValue r = wrt_await_step(frame, p->inner, value, mode);
+  if (r.tag == WT_SUSPEND) return r;
+  frame->state = -1;
+  if (r.tag == WT_ERR && errMatchesClear(T.StopAsyncIteration)) return p->dflt;
+  return r;
+}
+
+/// The type's own method [name] (dunders are looked up on the type), or UNBOUND.
+WValue typeMethod(WValue obj, const char *name) { return typeLookup(typeOf(obj), internStr(name)); }
+
+WValue aiterImpl(WNativeFunc *, WValue *a) {
+  WValue m = typeMethod(a[0], "__aiter__");
+  if (m.tag == WT_UNBOUND) return raiseFormat(T.TypeError, "'%s' object is not an async iterable", typeName(a[0]));
+  WValue it = callMethod(a[0], "__aiter__", 0, nullptr);
+  if (it.tag == WT_ERR) return it;
+  if (typeMethod(it, "__anext__").tag == WT_UNBOUND)
+    return raiseFormat(T.TypeError, "aiter() returned not an async iterator of type '%s'", typeName(it));
+  return it;
+}
+
+WValue anextImpl(WNativeFunc *, WValue *a) {
+  if (typeMethod(a[0], "__anext__").tag == WT_UNBOUND)
+    return raiseFormat(T.TypeError, "'%s' object is not an async iterator", typeName(a[0]));
+  WValue aw = callMethod(a[0], "__anext__", 0, nullptr);
+  if (aw.tag == WT_ERR || a[1].tag == WT_UNBOUND) return aw;
+  auto *p = newNativeCoro<AnextDefault>(&anextResume, &anextInfo);
+  p->inner = aw;
+  p->dflt = a[1];
+  return wrt_obj(&p->c);
+}
+
 } // namespace
+
+void initAsyncBuiltins() {
+  registerBuiltin("aiter", makeNative("aiter", aiterImpl, "async_iterable, /"));
+  registerBuiltin("anext", makeNative("anext", anextImpl, "aiterator, default=?, /"));
+}
 
 WCoro *newNativeCoro(size_t size, WResumeFn resume, const WFuncInfo *info) {
   WCoro *c = static_cast<WCoro *>(gcAlloc(size));
