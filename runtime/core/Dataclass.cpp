@@ -361,11 +361,81 @@ WValue asdictValue(WValue v) {
   return v;
 }
 
+DcInfo *dataclassInfo(WValue v) {
+  WTypeObj *t = typeOf(v);
+  if (!(t->flags & TYPE_DATACLASS)) return nullptr;
+  return reinterpret_cast<DcInfo *>(typeLookup(t, internStr("__weft_dataclass__")).o);
+}
+
+/// dataclasses.replace(obj, **changes): a new instance through __init__,
+/// each init field taken from [changes] or else from obj.
+WValue replaceFn(WNativeFunc *, WValue *a) {
+  DcInfo *di = dataclassInfo(a[0]);
+  if (!di) return raise(T.TypeError, "replace() should be called on dataclass instances");
+  WDict *changes = asDict(a[1]);
+  std::vector<WValue> values;
+  std::vector<WValue> names;
+  for (int64_t i = 0; i < di->n; i++) {
+    DcField &f = di->fields[i];
+    WValue given = dictDel(changes, wrt_obj(f.name));
+    if (!f.init) {
+      if (given.tag != WT_UNBOUND)
+        return raiseFormat(T.ValueError, "field %s is declared with init=False, it cannot be specified with replace()",
+                           f.name->data);
+      continue;
+    }
+    if (given.tag == WT_UNBOUND) {
+      given = fieldValue(a[0], f.name);
+      if (given.tag == WT_ERR) return given;
+    }
+    names.push_back(wrt_obj(f.name));
+    values.push_back(given);
+  }
+  // Names that are no field go on to __init__, which refuses them as CPython's does.
+  int64_t pos = 0;
+  WDictEntry *e;
+  while (dictNext(changes, pos, e)) {
+    names.push_back(e->key);
+    values.push_back(e->value);
+  }
+  WValue kw = newTupleFrom(int64_t(names.size()), names.data());
+  return callKw(wrt_obj(typeOf(a[0])), int64_t(values.size()), values.data(), kw.o);
+}
+
+WValue astupleValue(WValue v) {
+  if (DcInfo *di = dataclassInfo(v)) {
+    WValue out = newTuple(di->n);
+    for (int64_t i = 0; i < di->n; i++) {
+      WValue x = fieldValue(v, di->fields[i].name);
+      if (x.tag == WT_ERR) return x;
+      x = astupleValue(x);
+      if (x.tag == WT_ERR) return x;
+      asTuple(out)->items[i] = x;
+    }
+    return out;
+  }
+  if (isKind(v, Kind::List) || isKind(v, Kind::Tuple) || isKind(v, Kind::Dict)) return asdictValue(v);
+  return v;
+}
+
+WValue astupleFn(WNativeFunc *, WValue *a) {
+  if (!dataclassInfo(a[0])) return raise(T.TypeError, "astuple() should be called on dataclass instances");
+  return astupleValue(a[0]);
+}
+
+WValue isDataclassFn(WNativeFunc *, WValue *a) {
+  WTypeObj *t = isKind(a[0], Kind::Type) ? asType(a[0]) : typeOf(a[0]);
+  return wrt_bool((t->flags & TYPE_DATACLASS) != 0);
+}
+
 WValue dataclassesModule() {
   WValue m = newModule("dataclasses");
   moduleSet(m, "dataclass", lookupBuiltin("__weft_dataclass"));
   moduleSet(m, "field", lookupBuiltin("__weft_field"));
   moduleSet(m, "asdict", makeNative("asdict", asdictFn, "obj, /"));
+  moduleSet(m, "astuple", makeNative("astuple", astupleFn, "obj, /"));
+  moduleSet(m, "replace", makeNative("replace", replaceFn, "obj, /, **changes"));
+  moduleSet(m, "is_dataclass", makeNative("is_dataclass", isDataclassFn, "obj, /"));
   moduleSet(m, "FrozenInstanceError", wrt_obj(frozenErrorType));
   return m;
 }
