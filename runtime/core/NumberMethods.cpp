@@ -5,6 +5,7 @@
 // name already, so either side may own it later without a clash.
 #include "core/Text.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -25,6 +26,52 @@ WValue i_bit_count(WValue self, WValue *) {
 WValue i_conjugate(WValue self, WValue *) { return self.tag == WT_BOOL ? wrt_int(self.i) : self; }
 
 WValue i_ratio(WValue self, WValue *) { return newTupleOf({wrt_int(self.i), wrt_int(1)}); }
+
+/// int.to_bytes(length=1, byteorder='big', *, signed=False).
+WValue i_to_bytes(WValue self, WValue *a) {
+  if (a[0].tag != WT_INT && a[0].tag != WT_BOOL)
+    return raiseFormat(T.TypeError, "'%s' object cannot be interpreted as an integer", typeName(a[0]));
+  int64_t length = a[0].i;
+  if (length < 0) return raise(T.ValueError, "length argument must be non-negative");
+  if (!isStr(a[1])) return raise(T.TypeError, "to_bytes() argument 'byteorder' must be str");
+  std::string_view order(asWStr(a[1])->data, size_t(asWStr(a[1])->nbytes));
+  if (order != "big" && order != "little") return raise(T.ValueError, "byteorder must be either 'little' or 'big'");
+  bool isSigned = truthy(a[2]) > 0;
+  int64_t v = self.i;
+  if (v < 0 && !isSigned) return raise(T.OverflowError, "can't convert negative int to unsigned");
+  // Bytes needed: the two's complement width for signed, the magnitude's otherwise.
+  int64_t bits = v < 0 ? 64 - __builtin_clzll(~uint64_t(v)) + 1
+                       : (v ? 64 - __builtin_clzll(uint64_t(v)) : 0) + (isSigned ? 1 : 0);
+  if (bits > length * 8) return raise(T.OverflowError, "int too big to convert");
+  std::string out(size_t(length), v < 0 ? '\xff' : '\0');
+  for (int64_t i = 0; i < length && i < 8; ++i) out[size_t(i)] = char(uint64_t(v) >> (8 * i));
+  if (order == "big") std::reverse(out.begin(), out.end());
+  return newBytes(out);
+}
+
+/// int.from_bytes(bytes, byteorder='big', *, signed=False), a classmethod.
+WValue i_from_bytes(WNativeFunc *, WValue *a) {
+  if (!isKind(a[1], Kind::Bytes))
+    return raiseFormat(T.TypeError, "cannot convert '%s' object to bytes", typeName(a[1]));
+  auto *b = reinterpret_cast<WBytes *>(a[1].o);
+  if (!isStr(a[2])) return raise(T.TypeError, "from_bytes() argument 'byteorder' must be str");
+  std::string_view order(asWStr(a[2])->data, size_t(asWStr(a[2])->nbytes));
+  if (order != "big" && order != "little") return raise(T.ValueError, "byteorder must be either 'little' or 'big'");
+  bool isSigned = truthy(a[3]) > 0;
+  std::string le(b->data, size_t(b->size));
+  if (order == "big") std::reverse(le.begin(), le.end());
+  // Drop the bytes that only extend the sign (0x00, or 0xff when signed
+  // and negative); more than eight that remain do not fit Weft's int.
+  bool negative = isSigned && !le.empty() && (uint8_t(le.back()) & 0x80);
+  while (le.size() > 8 && uint8_t(le.back()) == (negative ? 0xff : 0x00)) le.pop_back();
+  uint64_t u = 0;
+  for (size_t i = 0; i < le.size(); ++i) u |= uint64_t(uint8_t(le[i])) << (8 * i);
+  bool fits = le.size() < 8 || (le.size() == 8 && (isSigned || !(u >> 63)));
+  if (le.size() > 8 || !fits) return raise(T.OverflowError, "Python int too large to convert to C long");
+  if (negative && le.size() < 8) u |= ~uint64_t(0) << (8 * le.size());
+  if (negative && le.size() == 8 && !(u >> 63)) return raise(T.OverflowError, "Python int too large to convert to C long");
+  return wrt_int(int64_t(u));
+}
 
 WValue f_is_integer(WValue self, WValue *) {
   return wrt_bool(std::isfinite(self.f) && self.f == std::floor(self.f));
@@ -182,6 +229,12 @@ void initNumberMethods() {
   };
   def(T.intType, "bit_length", textTrampoline<i_bit_length>, "self, /");
   def(T.intType, "bit_count", textTrampoline<i_bit_count>, "self, /");
+  def(T.intType, "to_bytes", textTrampoline<i_to_bytes>, "self, /, length=1, byteorder='big', *, signed=False");
+  if (!has(T.intType, "from_bytes")) {
+    auto *w = newObj<WFuncWrapper>(T.classmethod);
+    w->func = makeNative("from_bytes", i_from_bytes, "cls, bytes, byteorder='big', *, signed=False");
+    typeSetAttr(T.intType, "from_bytes", wrt_obj(w));
+  }
   def(T.intType, "conjugate", textTrampoline<i_conjugate>, "self, /");
   def(T.intType, "as_integer_ratio", textTrampoline<i_ratio>, "self, /");
   def(T.floatType, "is_integer", textTrampoline<f_is_integer>, "self, /");
