@@ -180,10 +180,26 @@ WValue callNative(WNativeFunc *f, int64_t argc, WValue *argv, WObj *kwnames) {
 
 bool isNone(WValue v) { return v.tag == WT_NONE; }
 
+/// CPython 3.11's refusal to instantiate a class with abstract methods
+/// (abc.ABC keeps their names, sorted, in __abstractmethods__).
+WValue raiseAbstract(WTypeObj *t) {
+  WValue names = typeLookup(t, internStr("__abstractmethods__"));
+  std::string list;
+  int64_t n = isKind(names, Kind::Tuple) ? asTuple(names)->size : 0;
+  for (int64_t i = 0; i < n; ++i) {
+    if (i) list += ", ";
+    WValue s = asTuple(names)->items[i];
+    if (isStr(s)) list += asStr(s)->data;
+  }
+  return raiseFormat(T.TypeError, "Can't instantiate abstract class %s with abstract method%s %s", t->name,
+                     n == 1 ? "" : "s", list.c_str());
+}
+
 WValue callType(WTypeObj *t, int64_t argc, WValue *argv, WObj *kwnames) {
   int64_t nkw = kwnames ? asTuple(wrt_obj(kwnames))->size : 0;
   if (t == T.type && argc == 1 && nkw == 0) return wrt_obj(typeOf(argv[0]));
   if (t->ctor.tag != WT_UNBOUND) return callKw(t->ctor, argc, argv, kwnames);
+  if (t->flags & TYPE_ABSTRACT) return raiseAbstract(t);
   WValue inst;
   if (t->kind == Kind::Exception) {
     inst = newException(t, newTupleFrom(argc - nkw, argv).o);

@@ -325,6 +325,10 @@ WValue setAttr(WValue obj, WStr *name, WValue value) {
         // Python: a class that defines __eq__ without __hash__ is unhashable.
         if (dictGetStr(cls->attrs, N.hash).tag == WT_UNBOUND) dictSetStr(cls->attrs, N.hash, wrt_none());
       }
+      if (std::strcmp(name->data, "__abstractmethods__") == 0) {
+        bool any = isKind(value, Kind::Tuple) ? asTuple(value)->size > 0 : truthy(value) > 0;
+        cls->flags = any ? cls->flags | TYPE_ABSTRACT : cls->flags & ~uint32_t(TYPE_ABSTRACT);
+      }
       if (name == N.module && isStr(value)) {
         cls->module = asStr(value)->data;
         return wrt_none();

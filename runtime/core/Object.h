@@ -70,6 +70,7 @@ enum : uint32_t {
   TYPE_CUSTOM_SETATTR = 128, ///< a user class in the chain defines __setattr__
   TYPE_ENUM = 256,        ///< an Enum class: iterable, sized, subscriptable by member name (enum module)
   TYPE_HAS_GET = 512,     ///< a user class in the chain defines __get__ (its instances are descriptors)
+  TYPE_ABSTRACT = 1024,   ///< __abstractmethods__ is non-empty (abc.ABC): calling the class raises TypeError
 };
 
 /// str: UTF-8 bytes, NUL-terminated for convenience. `length` counts code
