@@ -239,9 +239,11 @@ int compareBool(WValue a, WValue b, int op) {
 }
 
 int equals(WValue a, WValue b) {
-  if (a.tag == b.tag && a.bits == b.bits) {
-    if (a.tag != WT_FLOAT || !std::isnan(a.f)) return 1;
-  }
+  // Containers compare identity first, as CPython's PyObject_RichCompareBool
+  // does. A float is an immediate here, so the same NaN bits stand for the
+  // same object: `nan in [nan]` and `[nan] == [nan]` with one nan are True
+  // (two separately made NaNs would be distinct objects in CPython).
+  if (a.tag == b.tag && a.bits == b.bits) return 1;
   if (a.tag == WT_OBJ && b.tag == WT_OBJ && a.o->type == T.str && b.o->type == T.str)
     return strEquals(asStr(a), asStr(b));
   return compareBool(a, b, WOP_EQ);
