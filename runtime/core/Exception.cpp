@@ -303,7 +303,9 @@ WValue exceptionGroupCtor(WNativeFunc *self, WValue *a) {
   if (type == T.BaseExceptionGroup && allExceptions) type = T.ExceptionGroup;
   if (type == T.ExceptionGroup && !allExceptions)
     return raise(T.TypeError, "Cannot nest BaseExceptions in an ExceptionGroup");
-  WValue args[2] = {a[0], excs};
+  // args keeps the sequence as given (a list shows as one in repr);
+  // .exceptions is always the tuple.
+  WValue args[2] = {a[0], isKind(a[1], Kind::List) ? a[1] : excs};
   return newException(type, newTupleFrom(2, args).o);
 }
 

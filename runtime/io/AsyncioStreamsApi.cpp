@@ -28,8 +28,7 @@ WValue incompleteCtor(WNativeFunc *, WValue *a) {
 }
 
 WValue limitOverrunCtor(WNativeFunc *, WValue *a) {
-  WValue items[2] = {a[0], a[1]};
-  WObj *e = newException(limitOverrunError, &asTuple(newTupleFrom(2, items))->hdr).o;
+  WObj *e = newException(limitOverrunError, &asTuple(newTupleFrom(1, a))->hdr).o;
   excSetAttr(e, "consumed", a[1]);
   return wrt_obj(e);
 }

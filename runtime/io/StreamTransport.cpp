@@ -108,7 +108,7 @@ void excSetAttr(WObj *e, const char *name, WValue v) {
 WObj *newIncompleteRead(WValue partial, WValue expected) {
   std::string msg = std::to_string(reinterpret_cast<WBytes *>(partial.o)->size) +
                     " bytes read on a total of " +
-                    (expected.tag == WT_INT ? std::to_string(expected.i) : std::string("None")) +
+                    (expected.tag == WT_NONE ? std::string("undefined") : reprString(expected)) +
                     " expected bytes";
   WObj *e = excMsg(incompleteReadError, msg.c_str());
   excSetAttr(e, "partial", partial);
@@ -117,8 +117,9 @@ WObj *newIncompleteRead(WValue partial, WValue expected) {
 }
 
 WObj *newLimitOverrun(const char *msg, int64_t consumed) {
-  WValue items[2] = {newStr(msg), wrt_int(consumed)};
-  WObj *e = newException(limitOverrunError, &asTuple(newTupleFrom(2, items))->hdr).o;
+  // LimitOverrunError.__init__ passes only the message on: args == (msg,).
+  WValue text = newStr(msg);
+  WObj *e = newException(limitOverrunError, &asTuple(newTupleFrom(1, &text))->hdr).o;
   excSetAttr(e, "consumed", wrt_int(consumed));
   return e;
 }

@@ -346,27 +346,35 @@ void setCurrentLoop(WValue loopObj) {
   *currentLoopCell() = loopObj.tag == WT_OBJ ? loopObj : wrt_unbound();
 }
 
+/// A method of BaseEventLoop, where CPython defines the ones below: the
+/// binder's TypeErrors name it so ("BaseEventLoop.call_soon() got an
+/// unexpected keyword argument 'end'").
+void addLoopMethod(WTypeObj *L, const char *name, WNativeCode code, const char *params) {
+  std::string qual = std::string("BaseEventLoop.") + name;
+  typeSetAttr(L, name, makeNativeQual(name, internStr(qual)->data, code, params, wrt_unbound()));
+}
+
 void addLoopApi(WValue m) {
   initAsyncioTypes();
   WTypeObj *L = AT.loop;
-  addMethod(L, "call_soon", loopCallSoon, "self, callback, /, *args, context=None");
-  addMethod(L, "call_soon_threadsafe", loopCallSoonThreadsafe, "self, callback, /, *args, context=None");
-  addMethod(L, "call_later", loopCallLater, "self, delay, callback, /, *args, context=None");
-  addMethod(L, "call_at", loopCallAt, "self, when, callback, /, *args, context=None");
-  addMethod(L, "time", loopTime, "self, /");
-  addMethod(L, "create_future", loopCreateFuture, "self, /");
-  addMethod(L, "create_task", loopCreateTask, "self, coro, /, *, name=None, context=None");
-  addMethod(L, "set_task_factory", loopSetTaskFactory, "self, factory, /");
-  addMethod(L, "get_task_factory", loopGetTaskFactory, "self, /");
-  addMethod(L, "run_forever", loopRunForever, "self, /");
-  addMethod(L, "run_until_complete", loopRunUntilComplete, "self, future, /");
-  addMethod(L, "stop", loopStop, "self, /");
-  addMethod(L, "close", loopClose, "self, /");
-  addMethod(L, "is_running", loopIsRunning, "self, /");
-  addMethod(L, "is_closed", loopIsClosed, "self, /");
-  addMethod(L, "set_debug", loopSetDebug, "self, enabled, /");
-  addMethod(L, "get_debug", loopGetDebug, "self, /");
-  addMethod(L, "__repr__", loopRepr, "self, /");
+  addLoopMethod(L, "call_soon", loopCallSoon, "self, callback, /, *args, context=None");
+  addLoopMethod(L, "call_soon_threadsafe", loopCallSoonThreadsafe, "self, callback, /, *args, context=None");
+  addLoopMethod(L, "call_later", loopCallLater, "self, delay, callback, /, *args, context=None");
+  addLoopMethod(L, "call_at", loopCallAt, "self, when, callback, /, *args, context=None");
+  addLoopMethod(L, "time", loopTime, "self, /");
+  addLoopMethod(L, "create_future", loopCreateFuture, "self, /");
+  addLoopMethod(L, "create_task", loopCreateTask, "self, coro, /, *, name=None, context=None");
+  addLoopMethod(L, "set_task_factory", loopSetTaskFactory, "self, factory, /");
+  addLoopMethod(L, "get_task_factory", loopGetTaskFactory, "self, /");
+  addLoopMethod(L, "run_forever", loopRunForever, "self, /");
+  addLoopMethod(L, "run_until_complete", loopRunUntilComplete, "self, future, /");
+  addLoopMethod(L, "stop", loopStop, "self, /");
+  addLoopMethod(L, "close", loopClose, "self, /");
+  addLoopMethod(L, "is_running", loopIsRunning, "self, /");
+  addLoopMethod(L, "is_closed", loopIsClosed, "self, /");
+  addLoopMethod(L, "set_debug", loopSetDebug, "self, enabled, /");
+  addLoopMethod(L, "get_debug", loopGetDebug, "self, /");
+  addLoopMethod(L, "__repr__", loopRepr, "self, /");
   addSignalApi(L);
   addFdWatchApi(L);
   addExceptionHandlerApi(L);
