@@ -142,6 +142,8 @@ WValue newException(WTypeObj *type, WObj *args) {
     dictSetStr(e->attrs, internStr("errno"), t->items[0]);
     dictSetStr(e->attrs, internStr("strerror"), t->items[1]);
     dictSetStr(e->attrs, internStr("filename"), t->size == 3 ? t->items[2] : wrt_none());
+    // OSError(errno, strerror, filename).args is (errno, strerror).
+    if (t->size == 3) e->args = newTupleFrom(2, t->items).o;
   } else if (isSubtype(type, T.BaseExceptionGroup) && t->size == 2) {
     e->attrs = asDict(newDict());
     dictSetStr(e->attrs, internStr("message"), t->items[0]);

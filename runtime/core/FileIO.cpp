@@ -8,6 +8,7 @@
 #include "core/Text.h"
 
 #include <cerrno>
+#include <sys/stat.h>
 #include <cstring>
 #include <fcntl.h>
 #include <gc.h>
@@ -33,22 +34,11 @@ WTypeObj *textFileType, *binFileType;
 
 WFile *asFile(WValue v) { return reinterpret_cast<WFile *>(v.o); }
 
+/// CPython's OSError for a failed file operation: the errno's subclass, with
+/// errno, strerror and filename set (str: "[Errno 2] ...: 'path'").
 WValue raiseOSErrorFor(int err, std::string_view filename) {
-  WTypeObj *t = T.OSError;
-  switch (err) {
-  case ENOENT: t = T.FileNotFoundError; break;
-  case EACCES: case EPERM: t = T.PermissionError; break;
-  case EISDIR: t = T.IsADirectoryError; break;
-  case EEXIST: t = T.FileExistsError; break;
-  case ENOTDIR: t = T.NotADirectoryError; break;
-  default: break;
-  }
-  std::string msg = "[Errno " + std::to_string(err) + "] " + std::strerror(err);
-  if (!filename.empty()) {
-    msg += ": ";
-    appendStrRepr(msg, filename);
-  }
-  return raise(t, msg);
+  if (filename.empty()) return raiseOSError(err);
+  return raiseOSError(err, std::string(filename).c_str());
 }
 
 /// [op] names the operation for binary files' messages ("read of closed
@@ -347,6 +337,12 @@ WValue openImpl(WNativeFunc *, WValue *a) {
     break;
   }
   if (fd < 0) return raiseOSErrorFor(errno, path);
+  // open(2) lets a directory be opened for reading; Python's FileIO refuses.
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return raiseOSErrorFor(EISDIR, path);
+  }
   return fileFromFd(fd, b, r || plus, w || ap || x || plus, file,
                     isStr(a[1]) ? a[1] : makeStr("r", 1));
 }
