@@ -560,8 +560,12 @@ Value *Codegen::emitExpr(Expr *e) {
   case ExprKind::ListComp:
   case ExprKind::SetComp:
   case ExprKind::DictComp:
-  case ExprKind::GeneratorExp:
     return emitComprehension(static_cast<ComprehensionExpr *>(e));
+  case ExprKind::GeneratorExp:
+    // Still computed eagerly (docs/design.md), but handed on as an iterator
+    // over the results, as a generator is one: next() works on it, and a
+    // second pass over it finds it exhausted.
+    return check(callRT("wrt_iter", {emitComprehension(static_cast<ComprehensionExpr *>(e))}));
   case ExprKind::Lambda: {
     auto *l = static_cast<LambdaExpr *>(e);
     return emitFunctionObject(l->scope, "<lambda>", l->params, nullptr, l->body, 0, l->range);
