@@ -637,7 +637,7 @@ void Codegen::emitStmt(Stmt *s) {
   case StmtKind::AnnAssign: {
     auto *a = static_cast<AnnAssignStmt *>(s);
     auto *n = dynamic_cast<NameExpr *>(a->target);
-    if (!fs->classStack.empty() && n && n->binding != BindingKind::Local && fs->scope->kind != ScopeKind::Function) {
+    if (!fs->classStack.empty() && n && n->binding != BindingKind::Local) {
       // A field declaration in a class body (dataclasses read these).
       Value *v = a->value ? emitExpr(a->value) : unboundValue();
       Value *cls = b.CreateLoad(abi->valueType(), fs->classStack.back());
