@@ -85,6 +85,15 @@ WValue enumInitSubclass(WNativeFunc *, WValue *a) {
       dictSetStr(o->attrs, internStr("_value_"), value);
       dictSetStr(o->attrs, internStr("name"), nm);
       dictSetStr(o->attrs, internStr("value"), value);
+      // A class's own __init__ gets the value, a tuple spread over its
+      // parameters (the Planet example of the enum docs).
+      WValue init = typeLookup(cls, N.init);
+      if (isKind(init, Kind::Func)) {
+        bool spread = isKind(value, Kind::Tuple);
+        int64_t n = spread ? asTuple(value)->size : 1;
+        WValue r = callWithSelf(init, member, n, spread ? asTuple(value)->items : &value);
+        if (r.tag == WT_ERR) return r;
+      }
       if (dictSet(asDict(valueMap), value, member).tag == WT_ERR) return wrt_errv();
       listAppend(asList(list), member);
     }
@@ -120,6 +129,14 @@ WValue memberStr(WValue self, WValue *) {
 }
 
 WValue memberFormat(WValue self, WValue *a) {
+  // Enum.__format__: a __str__ the class defines itself is what format()
+  // and f-strings show, int and str enums included.
+  WValue own = typeLookup(typeOf(self), N.str);
+  if (own.tag == WT_OBJ && own.o != dictGetStr(enumBase->attrs, N.str).o) {
+    WValue text = wrt_str(self);
+    if (text.tag == WT_ERR) return text;
+    return wrt_format(text, a[0]);
+  }
   if (intFlavoured(self) || strFlavoured(self)) return wrt_format(valueOf(self), a[0]);
   return wrt_format(memberStr(self, nullptr), a[0]);
 }
