@@ -83,6 +83,46 @@ MATH1(tanh, fTanh, false)
 MATH1(fabs, fFabs, false)
 MATH1(log2, fLog2, false)
 MATH1(log10, fLog10, false)
+double fAsinh(double x) { return std::asinh(x); }
+double fAcosh(double x) { return std::acosh(x); }
+double fAtanh(double x) { return std::fabs(x) >= 1 ? NAN : std::atanh(x); }
+double fErf(double x) { return std::erf(x); }
+double fErfc(double x) { return std::erfc(x); }
+double fCbrt(double x) { return std::cbrt(x); }
+double fExp2(double x) { return std::exp2(x); }
+MATH1(asinh, fAsinh, false)
+MATH1(acosh, fAcosh, false)
+MATH1(atanh, fAtanh, false)
+MATH1(erf, fErf, false)
+MATH1(erfc, fErfc, false)
+MATH1(cbrt, fCbrt, false)
+MATH1(exp2, fExp2, true)
+
+WValue m_nextafter(WNativeFunc *, WValue *a) {
+  double x, y;
+  if (!toDoubleArg(a[0], x) || !toDoubleArg(a[1], y)) return wrt_errv();
+  return wrt_float(std::nextafter(x, y));
+}
+
+/// math.ulp: the gap from |x| to the next float away from zero.
+WValue m_ulp(WNativeFunc *, WValue *a) {
+  double x;
+  if (!toDoubleArg(a[0], x)) return wrt_errv();
+  if (std::isnan(x)) return wrt_float(x);
+  x = std::fabs(x);
+  if (std::isinf(x)) return wrt_float(x);
+  double next = std::nextafter(x, INFINITY);
+  if (std::isinf(next)) return wrt_float(x - std::nextafter(x, -INFINITY));
+  return wrt_float(next - x);
+}
+
+WValue m_remainder(WNativeFunc *, WValue *a) {
+  double x, y;
+  if (!toDoubleArg(a[0], x) || !toDoubleArg(a[1], y)) return wrt_errv();
+  if (std::isnan(x) || std::isnan(y)) return wrt_float(NAN);
+  if (std::isinf(x) || y == 0) return domainError();
+  return wrt_float(std::remainder(x, y));
+}
 
 WValue m_log(WNativeFunc *, WValue *a) {
   double x;
@@ -427,6 +467,16 @@ WValue initMath() {
   fn("sinh", m_sinh, "x, /");
   fn("cosh", m_cosh, "x, /");
   fn("tanh", m_tanh, "x, /");
+  fn("asinh", m_asinh, "x, /");
+  fn("acosh", m_acosh, "x, /");
+  fn("atanh", m_atanh, "x, /");
+  fn("erf", m_erf, "x, /");
+  fn("erfc", m_erfc, "x, /");
+  fn("cbrt", m_cbrt, "x, /");
+  fn("exp2", m_exp2, "x, /");
+  fn("nextafter", m_nextafter, "x, y, /");
+  fn("ulp", m_ulp, "x, /");
+  fn("remainder", m_remainder, "x, y, /");
   fn("fabs", m_fabs, "x, /");
   fn("log2", m_log2, "x, /");
   fn("log10", m_log10, "x, /");
