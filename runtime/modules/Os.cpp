@@ -8,12 +8,14 @@
 #include "core/Text.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <csignal>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <pwd.h>
 #include <unistd.h>
 #include <vector>
 
@@ -274,6 +276,43 @@ WValue p_dirname(WNativeFunc *, WValue *a) {
   return makeStr(head);
 }
 
+/// posixpath.split: (head, tail), head stripped of trailing slashes unless
+/// it is all slashes.
+WValue p_split(WNativeFunc *, WValue *a) {
+  std::string p;
+  if (!pathArg(a[0], p)) return wrt_errv();
+  size_t i = p.rfind('/');
+  std::string head = i == std::string::npos ? "" : p.substr(0, i + 1);
+  std::string tail = i == std::string::npos ? p : p.substr(i + 1);
+  if (head.find_first_not_of('/') != std::string::npos)
+    while (!head.empty() && head.back() == '/') head.pop_back();
+  return newTupleOf({makeStr(head), makeStr(tail)});
+}
+
+/// posixpath.expanduser: a leading ~ or ~user becomes that home directory.
+WValue p_expanduser(WNativeFunc *, WValue *a) {
+  std::string p;
+  if (!pathArg(a[0], p)) return wrt_errv();
+  if (p.empty() || p[0] != '~') return makeStr(p);
+  size_t slash = p.find('/', 1);
+  if (slash == std::string::npos) slash = p.size();
+  std::string home;
+  if (slash == 1) {
+    const char *h = std::getenv("HOME");
+    if (h) home = h;
+    else if (passwd *pw = getpwuid(getuid())) home = pw->pw_dir;
+    else return makeStr(p);
+  } else {
+    passwd *pw = getpwnam(p.substr(1, slash - 1).c_str());
+    if (!pw) return makeStr(p);
+    home = pw->pw_dir;
+  }
+  if (home != "/")
+    while (!home.empty() && home.back() == '/') home.pop_back();
+  std::string out = home + p.substr(slash);
+  return makeStr(out.empty() ? "/" : out);
+}
+
 WValue p_splitext(WNativeFunc *, WValue *a) {
   std::string p;
   if (!pathArg(a[0], p)) return wrt_errv();
@@ -336,6 +375,8 @@ WValue initOsPath() {
   fn("basename", p_basename, "p");
   fn("dirname", p_dirname, "p");
   fn("splitext", p_splitext, "p");
+  fn("split", p_split, "p");
+  fn("expanduser", p_expanduser, "path");
   fn("abspath", p_abspath, "path");
   fn("getsize", p_getsize, "filename");
   moduleSet(m, "sep", makeStr("/"));
