@@ -174,7 +174,8 @@ WValue reversedImpl(WNativeFunc *, WValue *a) {
     WValue nr = newRange(last, last - r->step * len, -r->step);
     if (len == 0) nr = newRange(0, 0, 1);
     return iter(nr);
-  } else if (isKind(s, Kind::Dict)) {
+  } else if (isKind(s, Kind::Dict) || isKind(s, Kind::DictView)) {
+    // A dict and its keys/values/items views reverse in insertion order.
     WValue keys = listFromIterable(s);
     if (keys.tag == WT_ERR) return keys;
     s = keys;
