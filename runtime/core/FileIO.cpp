@@ -260,6 +260,38 @@ WValue f_writelines(WValue self, WValue *a) {
   }
 }
 
+/// tell(): the descriptor's offset less what the read buffer holds unread
+/// (for a text file, CPython's cookie is this byte offset too while no
+/// decoder state is pending, which UTF-8 text between reads never has).
+WValue f_tell(WValue self, WValue *) {
+  WFile *f = asFile(self);
+  if (!checkOpen(f)) return wrt_errv();
+  off_t at = lseek(int(f->fd), 0, SEEK_CUR);
+  if (at < 0) return raiseOSErrorFor(errno, "");
+  return wrt_int(int64_t(at) - (f->len - f->pos));
+}
+
+/// seek(offset, whence=0): drops the read buffer and moves the descriptor.
+WValue f_seek(WValue self, WValue *a) {
+  WFile *f = asFile(self);
+  if (!checkOpen(f)) return wrt_errv();
+  if (a[0].tag != WT_INT && a[0].tag != WT_BOOL)
+    return raiseFormat(T.TypeError, "'%s' object cannot be interpreted as an integer", typeName(a[0]));
+  int64_t whence = a[1].tag == WT_INT ? a[1].i : 0;
+  if (whence < 0 || whence > 2) return raiseFormat(T.ValueError, "invalid whence (%lld, should be 0, 1 or 2)", (long long)whence);
+  if (!f->binary && whence != 0 && a[0].i != 0)
+    return raise(T.OSError, whence == 1 ? "can't do nonzero cur-relative seeks" : "can't do nonzero end-relative seeks");
+  if (!f->binary && whence == 0 && a[0].i < 0)
+    return raiseFormat(T.ValueError, "negative seek position %lld", (long long)a[0].i);
+  int64_t offset = a[0].i;
+  if (whence == 1) offset -= f->len - f->pos;  // relative to what the program has read
+  off_t at = lseek(int(f->fd), off_t(offset), int(whence));
+  if (at < 0) return raiseOSErrorFor(errno, "");
+  f->pos = f->len = 0;
+  f->eof = false;
+  return wrt_int(int64_t(at));
+}
+
 WValue f_close(WValue self, WValue *) {
   WFile *f = asFile(self);
   if (f->closed) return wrt_none();
@@ -354,6 +386,8 @@ void addFileMethods(WTypeObj *t) {
   WEFT_TEXT_METHOD(t, "write", f_write, "self, data, /");
   WEFT_TEXT_METHOD(t, "writelines", f_writelines, "self, lines, /");
   WEFT_TEXT_METHOD(t, "close", f_close, "self, /");
+  WEFT_TEXT_METHOD(t, "tell", f_tell, "self, /");
+  WEFT_TEXT_METHOD(t, "seek", f_seek, "self, offset, whence=0, /");
   WEFT_TEXT_METHOD(t, "flush", f_flush, "self, /");
   WEFT_TEXT_METHOD(t, "fileno", f_fileno, "self, /");
   WEFT_TEXT_METHOD(t, "__enter__", f_enter, "self, /");
