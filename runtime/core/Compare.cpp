@@ -170,6 +170,13 @@ WValue compareValue(int op, WValue a, WValue b) {
   if (u.tag != WT_UNBOUND) return u;
   if (ta == WT_OBJ && tb == WT_OBJ) {
     Kind ka = a.o->type->kind, kb = b.o->type->kind;
+    // A keys()/items() view compares with a set as the set of its items.
+    if ((isSetLikeView(a) && kb == Kind::Set) || (ka == Kind::Set && isSetLikeView(b))) {
+      WValue sa = ka == Kind::Set ? a : setFromIterable(a);
+      WValue sb = kb == Kind::Set ? b : setFromIterable(b);
+      if (sa.tag == WT_ERR || sb.tag == WT_ERR) return wrt_errv();
+      return compareValue(op, sa, sb);
+    }
     if (ka == kb && !(a.o->type->flags & TYPE_USER) && !(b.o->type->flags & TYPE_USER)) {
       switch (ka) {
       case Kind::Str: {

@@ -197,6 +197,14 @@ int64_t length(WValue v) {
   return -1;
 }
 
+bool isSetLikeView(WValue v) { return isKind(v, Kind::DictView) && v.o->type != T.dictValues; }
+
+WValue setFromIterable(WValue v) {
+  WValue l = listFromIterable(v);
+  if (l.tag == WT_ERR) return l;
+  return wrt_set_new(asList(l)->size, asList(l)->items);
+}
+
 WValue listFromIterable(WValue iterable) {
   if (isKind(iterable, Kind::List)) return newListFrom(asList(iterable)->size, asList(iterable)->items);
   if (isKind(iterable, Kind::Tuple))

@@ -417,6 +417,10 @@ WValue nextOrRaise(WValue it);
 int64_t length(WValue v);
 /// Materialise any iterable into a new list (ERR on error).
 WValue listFromIterable(WValue iterable);
+/// A dict's keys() or items() view (set-like, unlike values()).
+bool isSetLikeView(WValue v);
+/// The items of [v] as a new set (for set operations on views and iterables).
+WValue setFromIterable(WValue v);
 /// callable(x): functions, methods, classes, and instances with __call__.
 bool isCallable(WValue x);
 /// A read-only property whose getter is the native [getter](self) named [name].

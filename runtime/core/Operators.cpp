@@ -315,6 +315,21 @@ WValue objectBinop(int op, WValue a, WValue b, bool inplace) {
   case WOP_XOR:
     if (ka == Kind::Set && kb == Kind::Set)
       return setOp(op, asDict(a), asDict(b), inplace ? asDict(a) : nullptr);
+    // keys() and items() views are set-like: with a set, another view or
+    // any iterable they give a new set (CPython's dictviews_and and co.).
+    if (isSetLikeView(a) || (isSetLikeView(b) && ka == Kind::Set)) {
+      WValue sa = setFromIterable(a);
+      if (sa.tag == WT_ERR) return sa;
+      WValue sb = kb == Kind::Set ? b : setFromIterable(b);
+      if (sb.tag == WT_ERR) return sb;
+      return setOp(op, asDict(sa), asDict(sb), asDict(sa));
+    }
+    if (isSetLikeView(b) && (ka == Kind::List || ka == Kind::Tuple)) {
+      WValue sa = setFromIterable(a), sb = setFromIterable(b);
+      if (sa.tag == WT_ERR) return sa;
+      if (sb.tag == WT_ERR) return sb;
+      return setOp(op, asDict(sa), asDict(sb), asDict(sa));
+    }
     if (op == WOP_OR && ka == Kind::Dict && kb == Kind::Dict) {
       WValue r = a;
       if (!inplace) {
