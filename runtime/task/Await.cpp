@@ -58,29 +58,23 @@ WValue proxyResume(WCoro *frame, WValue value, int64_t mode) {
 /// it.__anext__() except StopAsyncIteration: return d`.
 struct AnextDefault {
   WCoro c;
-  WValue inner;
+  WValue inner;  ///< where AwaitProxy has it
   WValue dflt;
 };
+static_assert(offsetof(AnextDefault, inner) == offsetof(AwaitProxy, inner), "AnextDefault extends AwaitProxy");
 WEFT_NATIVE_CORO_INFO(anextInfo, "anext_awaitable");
 
 WValue anextResume(WCoro *frame, WValue value, int64_t mode) {
   auto *p = reinterpret_cast<AnextDefault *>(frame);
-  if (frame->state == -1) return raise(T.RuntimeError, "cannot reuse already awaited coroutine");
-  if (frame->state == 0) {
-    frame->state = 1;
-    if (mode == WRESUME_THROW) {
-      frame->state = -1;
-      return wrt_err_restore(value);
-    }
+  if (frame->state == 0 && mode != WRESUME_THROW) {
     p->inner = wrt_await_prepare(p->inner);
     if (p->inner.tag == WT_ERR) {
       frame->state = -1;
       return p->inner;
     }
   }
-  WValue r = wrt_await_step(frame, p->inner, value, mode);
-  if (r.tag == WT_SUSPEND) return r;
-  frame->state = -1;
+  // The same frame prefix as AwaitProxy: its resume function does the rest.
+  WValue r = proxyResume(frame, value, mode);
   if (r.tag == WT_ERR && errMatchesClear(T.StopAsyncIteration)) return p->dflt;
   return r;
 }
