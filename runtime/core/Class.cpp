@@ -545,8 +545,8 @@ WValue wrt_class_done(WValue cls) {
   WDict *attrs = t->attrs;
   for (int64_t i = 0; i < attrs->used; ++i) {
     WDictEntry &e = attrs->entries[i];
-    if (e.value.tag == WT_UNBOUND || e.value.tag != WT_OBJ || e.value.o->type->kind != Kind::Instance) continue;
-    if (!(e.value.o->type->flags & TYPE_USER)) continue;
+    if (e.value.tag != WT_OBJ || e.value.o->type->kind != Kind::Instance || !(e.value.o->type->flags & TYPE_USER))
+      continue;
     named.push_back({e.key, e.value});
   }
   for (auto &[key, value] : named) {

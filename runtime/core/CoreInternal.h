@@ -22,7 +22,7 @@ void initSetMethods();
 void initSubscriptTypes();  ///< Subscript.cpp: range, slice, bool ctors
 void initTupleMethods();
 void initGenerators();       ///< Generator.cpp
-void initAsyncBuiltins();     ///< task/Await.cpp: aiter, anext
+void initAsyncBuiltins();     ///< task/Await.cpp: aiter, anext, coroutine.__await__
 void initAsyncGenerators();  ///< AsyncGenerator.cpp
 void initDataclasses();      ///< Dataclass.cpp: dataclass, field, module `dataclasses`
 

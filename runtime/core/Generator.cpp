@@ -148,43 +148,6 @@ WValue iterNextM(WNativeFunc *, WValue *a) {
   return r;
 }
 
-/// coroutine.__await__(): CPython's coroutine_wrapper, an iterator that
-/// drives the coroutine as `yield from` would. It is a generator-kind frame,
-/// so an `__await__` that returns it (`return self.run().__await__()`, the
-/// usual way to make an object awaitable) is accepted by wrt_await_prepare.
-struct CoroWrapper {
-  WCoro c;
-  WValue inner;
-};
-
-const WFuncInfo coroWrapperInfo = {"coroutine_wrapper", "coroutine_wrapper", nullptr, 0, 0, 0, 0, 0,
-                                   WFUNC_GENERATOR, "<coroutine>", 0, 0, nullptr, nullptr};
-
-WValue coroWrapperResume(WCoro *frame, WValue value, int64_t mode) {
-  auto *w = reinterpret_cast<CoroWrapper *>(frame);
-  if (frame->state == 0) {
-    frame->state = 1;
-    // The checks of a fresh await: not finished, not awaited elsewhere.
-    WValue ok = wrt_await_prepare(w->inner);
-    if (ok.tag == WT_ERR) {
-      frame->state = -1;
-      return ok;
-    }
-  }
-  WValue r = wrt_await_step(frame, w->inner, value, mode);
-  if (r.tag != WT_SUSPEND) frame->state = -1;
-  return r;
-}
-
-WValue coroAwaitM(WNativeFunc *, WValue *a) {
-  auto *w = static_cast<CoroWrapper *>(gcAlloc(sizeof(CoroWrapper)));
-  w->c.hdr.type = reinterpret_cast<WType *>(T.generator);
-  w->c.resume = &coroWrapperResume;
-  w->c.info = &coroWrapperInfo;
-  w->inner = a[0];
-  return wrt_obj(&w->c);
-}
-
 } // namespace
 
 void initGenerators() {
@@ -193,7 +156,6 @@ void initGenerators() {
     addMethod(t, "throw", genThrowM, "self, typ, val=?, tb=?, /");
     addMethod(t, "close", genCloseM, "self, /");
   }
-  addMethod(T.coroutine, "__await__", coroAwaitM, "self, /");
   addMethod(T.generator, "__next__", genNextM, "self, /");
   addMethod(T.generator, "__iter__", genIterM, "self, /");
   addMethod(T.iterator, "__next__", iterNextM, "self, /");

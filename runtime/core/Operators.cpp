@@ -317,16 +317,11 @@ WValue objectBinop(int op, WValue a, WValue b, bool inplace) {
       return setOp(op, asDict(a), asDict(b), inplace ? asDict(a) : nullptr);
     // keys() and items() views are set-like: with a set, another view or
     // any iterable they give a new set (CPython's dictviews_and and co.).
-    if (isSetLikeView(a) || (isSetLikeView(b) && ka == Kind::Set)) {
+    // The left operand is copied into a new set, which holds the result.
+    if (isSetLikeView(a) || (isSetLikeView(b) && (ka == Kind::Set || ka == Kind::List || ka == Kind::Tuple))) {
       WValue sa = setFromIterable(a);
       if (sa.tag == WT_ERR) return sa;
       WValue sb = kb == Kind::Set ? b : setFromIterable(b);
-      if (sb.tag == WT_ERR) return sb;
-      return setOp(op, asDict(sa), asDict(sb), asDict(sa));
-    }
-    if (isSetLikeView(b) && (ka == Kind::List || ka == Kind::Tuple)) {
-      WValue sa = setFromIterable(a), sb = setFromIterable(b);
-      if (sa.tag == WT_ERR) return sa;
       if (sb.tag == WT_ERR) return sb;
       return setOp(op, asDict(sa), asDict(sb), asDict(sa));
     }

@@ -54,6 +54,35 @@ WValue proxyResume(WCoro *frame, WValue value, int64_t mode) {
   return r;
 }
 
+/// proxyResume after the checks of a fresh `await inner` (not finished, not
+/// awaited elsewhere), made at the first step: for frames that drive an
+/// awaitable the program handed over (coroutine_wrapper, anext's default).
+WValue freshAwaitResume(WCoro *frame, WValue value, int64_t mode) {
+  auto *p = reinterpret_cast<AwaitProxy *>(frame);
+  if (frame->state == 0 && mode != WRESUME_THROW) {
+    p->inner = wrt_await_prepare(p->inner);
+    if (p->inner.tag == WT_ERR) {
+      frame->state = -1;
+      return p->inner;
+    }
+  }
+  return proxyResume(frame, value, mode);
+}
+
+/// coroutine.__await__(): CPython's coroutine_wrapper, an iterator that
+/// drives the coroutine as `yield from` would. It is a generator-kind
+/// frame, so an `__await__` that returns it (`return self.run().__await__()`,
+/// the usual way to make an object awaitable) is accepted by
+/// wrt_await_prepare.
+WEFT_NATIVE_CORO_INFO(coroWrapperInfo, "coroutine_wrapper");
+
+WValue coroAwaitM(WNativeFunc *, WValue *a) {
+  AwaitProxy *p = newNativeCoro<AwaitProxy>(&freshAwaitResume, &coroWrapperInfo);
+  p->c.hdr.type = reinterpret_cast<WType *>(T.generator);
+  p->inner = a[0];
+  return wrt_obj(&p->c);
+}
+
 /// anext(it, default): `async def anext(it, d): try: return await
 /// it.__anext__() except StopAsyncIteration: return d`.
 struct AnextDefault {
@@ -65,17 +94,8 @@ static_assert(offsetof(AnextDefault, inner) == offsetof(AwaitProxy, inner), "Ane
 WEFT_NATIVE_CORO_INFO(anextInfo, "anext_awaitable");
 
 WValue anextResume(WCoro *frame, WValue value, int64_t mode) {
-  auto *p = reinterpret_cast<AnextDefault *>(frame);
-  if (frame->state == 0 && mode != WRESUME_THROW) {
-    p->inner = wrt_await_prepare(p->inner);
-    if (p->inner.tag == WT_ERR) {
-      frame->state = -1;
-      return p->inner;
-    }
-  }
-  // The same frame prefix as AwaitProxy: its resume function does the rest.
-  WValue r = proxyResume(frame, value, mode);
-  if (r.tag == WT_ERR && errMatchesClear(T.StopAsyncIteration)) return p->dflt;
+  WValue r = freshAwaitResume(frame, value, mode);
+  if (r.tag == WT_ERR && errMatchesClear(T.StopAsyncIteration)) return reinterpret_cast<AnextDefault *>(frame)->dflt;
   return r;
 }
 
@@ -106,6 +126,7 @@ WValue anextImpl(WNativeFunc *, WValue *a) {
 } // namespace
 
 void initAsyncBuiltins() {
+  addMethod(T.coroutine, "__await__", coroAwaitM, "self, /");
   registerBuiltin("aiter", makeNative("aiter", aiterImpl, "async_iterable, /"));
   registerBuiltin("anext", makeNative("anext", anextImpl, "aiterator, default=?, /"));
 }
